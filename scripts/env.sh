@@ -1,0 +1,43 @@
+# Sourced by ./undermoon, scripts/test and the bench scripts.
+# Finds a JDK >= 21 (the default java may be older) and makes redis-server available.
+
+undermoon_java_version() { # prints the major version of "$1/bin/java", or nothing
+  "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1
+}
+
+undermoon_find_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    v=$(undermoon_java_version "$JAVA_HOME"); [ "${v:-0}" -ge 21 ] && return 0
+  fi
+  if command -v java >/dev/null 2>&1; then
+    home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    v=$(undermoon_java_version "$home")
+    if [ "${v:-0}" -ge 21 ]; then export JAVA_HOME="$home"; return 0; fi
+  fi
+  best=""; bestv=0
+  for d in /usr/lib/jvm/*/; do
+    d=${d%/}
+    [ -x "$d/bin/javac" ] || continue
+    v=$(undermoon_java_version "$d")
+    if [ "${v:-0}" -ge 21 ] && [ "$v" -gt "$bestv" ]; then best=$d; bestv=$v; fi
+  done
+  if [ -z "$best" ]; then
+    echo "undermoon: no JDK >= 21 found (JAVA_HOME, PATH, /usr/lib/jvm). Install one, e.g. apt-get install openjdk-21-jdk" >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+}
+
+undermoon_ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return 0; fi
+  echo "undermoon: redis-server not found, installing it with apt-get" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q redis-server redis-tools >/dev/null 2>&1 || {
+    $sudo_cmd apt-get update -q >/dev/null 2>&1
+    $sudo_cmd apt-get install -y -q redis-server redis-tools >/dev/null
+  }
+  # the Debian package may start a system instance on 6379; we never use it
+  command -v redis-server >/dev/null 2>&1 || { echo "undermoon: could not install redis-server" >&2; return 1; }
+}
