@@ -107,6 +107,16 @@ public class Request {
         return neg ? -v : v;
     }
 
+    /**
+     * Hands the request bytes over to the caller (to write them to a backend) and forgets them; the
+     * arguments are not readable afterwards.
+     */
+    public final ByteBuf detachRaw() {
+        ByteBuf r = raw;
+        raw = null;
+        return r;
+    }
+
     /** Releases the bytes. Safe to call once; later calls do nothing. */
     public final void release() {
         ByteBuf r = raw;

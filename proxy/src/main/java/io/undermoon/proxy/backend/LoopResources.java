@@ -1,0 +1,210 @@
+package io.undermoon.proxy.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.undermoon.model.Addresses;
+import io.undermoon.proxy.route.LocalBackend;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything one event loop owns: its backend connection groups (indexed by backend id), its
+ * dedicated connections for blocking commands, and the batch of channels to flush at the end of
+ * the current loop iteration. Only the loop's own thread touches it.
+ */
+public final class LoopResources {
+    /** Something that writes without flushing and wants one flush per loop iteration. */
+    public interface Flushable {
+        void flushNow();
+    }
+
+    private static final int MAX_IDLE_DEDICATED = 16;
+
+    private final EventLoop loop;
+    private final Class<? extends Channel> channelClass;
+    private final int connectionsPerBackend;
+    private final long backendTimeoutNanos;
+    private BackendGroup[] groups = new BackendGroup[16];
+    private final List<BackendConnection> dirtyBackends = new ArrayList<>();
+    private final List<Flushable> dirtyOthers = new ArrayList<>();
+    private final Map<String, ArrayDeque<BackendConnection>> idleDedicated = new HashMap<>();
+    private final Set<BackendConnection> busyDedicated = new HashSet<>();
+    private final Map<String, BackendGroup> extraGroups = new HashMap<>();
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushAll;
+    private Bootstrap bootstrap;
+
+    public LoopResources(EventLoop loop, Class<? extends Channel> channelClass, int connectionsPerBackend,
+            long backendTimeoutMillis) {
+        this.loop = loop;
+        this.channelClass = channelClass;
+        this.connectionsPerBackend = connectionsPerBackend;
+        this.backendTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backendTimeoutMillis);
+        long checkEvery = Math.max(10, Math.min(1000, backendTimeoutMillis / 4));
+        loop.scheduleAtFixedRate(this::checkTimeouts, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public ByteBufAllocator alloc() {
+        return ByteBufAllocator.DEFAULT;
+    }
+
+    /** The connection group of a local backend. */
+    public BackendGroup group(LocalBackend backend) {
+        int id = backend.id();
+        if (id >= groups.length) {
+            BackendGroup[] bigger = new BackendGroup[Math.max(groups.length * 2, id + 1)];
+            System.arraycopy(groups, 0, bigger, 0, groups.length);
+            groups = bigger;
+        }
+        BackendGroup g = groups[id];
+        if (g == null) {
+            g = new BackendGroup(this, backend.address(), connectionsPerBackend, backendTimeoutNanos);
+            groups[id] = g;
+        }
+        return g;
+    }
+
+    /** A group for an address that is not a local backend (peer proxies, migration sources). */
+    public BackendGroup groupFor(String address) {
+        return extraGroups.computeIfAbsent(address,
+                a -> new BackendGroup(this, a, connectionsPerBackend, backendTimeoutNanos));
+    }
+
+    /**
+     * A connection of its own for one blocking command. {@code timeoutMillis} 0 means the command may
+     * wait forever; otherwise the connection is given up after that long plus backend_timeout.
+     */
+    public BackendConnection acquireDedicated(String address, long timeoutMillis) {
+        ArrayDeque<BackendConnection> idle = idleDedicated.get(address);
+        BackendConnection c = idle == null ? null : idle.poll();
+        long timeout = timeoutMillis == 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(timeoutMillis) + backendTimeoutNanos;
+        if (c == null || c.isClosed()) {
+            c = new BackendConnection(this, address, true, timeout);
+        } else {
+            c.setTimeoutNanos(timeout);
+        }
+        busyDedicated.add(c);
+        return c;
+    }
+
+    void releaseDedicated(BackendConnection c) {
+        if (!busyDedicated.remove(c)) {
+            return;
+        }
+        ArrayDeque<BackendConnection> idle = idleDedicated.computeIfAbsent(c.address(), a -> new ArrayDeque<>());
+        if (idle.size() >= MAX_IDLE_DEDICATED || c.isClosed()) {
+            c.close();
+        } else {
+            idle.add(c);
+        }
+    }
+
+    void forgetDedicated(BackendConnection c) {
+        busyDedicated.remove(c);
+        ArrayDeque<BackendConnection> idle = idleDedicated.get(c.address());
+        if (idle != null) {
+            idle.remove(c);
+        }
+    }
+
+    /** Keeps the groups of these backend ids and retires the others (after their replies arrive). */
+    public void retainOnly(Set<Integer> liveIds, Set<String> liveExtraAddresses) {
+        for (int i = 0; i < groups.length; i++) {
+            if (groups[i] != null && !liveIds.contains(i)) {
+                groups[i].retire();
+                groups[i] = null;
+            }
+        }
+        extraGroups.entrySet().removeIf(e -> {
+            if (!liveExtraAddresses.contains(e.getKey())) {
+                e.getValue().retire();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    void markDirty(BackendConnection c) {
+        if (!c.dirty) {
+            c.dirty = true;
+            dirtyBackends.add(c);
+            scheduleFlush();
+        }
+    }
+
+    /** Schedules {@code f.flushNow()} at the end of this loop iteration (call once per dirtying). */
+    public void markDirty(Flushable f) {
+        dirtyOthers.add(f);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flushTask);
+        }
+    }
+
+    private void flushAll() {
+        flushScheduled = false;
+        // backends first: requests leave before replies are flushed to clients
+        for (int i = 0; i < dirtyBackends.size(); i++) {
+            dirtyBackends.get(i).flush();
+        }
+        dirtyBackends.clear();
+        for (int i = 0; i < dirtyOthers.size(); i++) {
+            dirtyOthers.get(i).flushNow();
+        }
+        dirtyOthers.clear();
+    }
+
+    ChannelFuture connect(String address, BackendConnection handler) {
+        Optional<Addresses.HostPort> hp = Addresses.parse(address);
+        if (hp.isEmpty()) {
+            return null;
+        }
+        if (bootstrap == null) {
+            bootstrap = new Bootstrap()
+                    .group(loop)
+                    .channel(channelClass)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                            Math.max(100, TimeUnit.NANOSECONDS.toMillis(backendTimeoutNanos))))
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        }
+        Bootstrap b = bootstrap.clone().handler(handler);
+        return b.connect(hp.get().host(), hp.get().port());
+    }
+
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        for (BackendGroup g : groups) {
+            if (g != null) {
+                g.checkTimeouts(now);
+            }
+        }
+        for (BackendGroup g : extraGroups.values()) {
+            g.checkTimeouts(now);
+        }
+        for (BackendConnection c : new ArrayList<>(busyDedicated)) {
+            c.checkTimeout(now);
+        }
+    }
+}

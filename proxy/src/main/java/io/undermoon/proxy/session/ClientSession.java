@@ -1,0 +1,302 @@
+package io.undermoon.proxy.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.undermoon.proxy.ProxyContext;
+import io.undermoon.proxy.backend.BackendConnection;
+import io.undermoon.proxy.backend.LoopResources;
+import io.undermoon.resp.RequestDecoder;
+import io.undermoon.resp.RespProtocolException;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Decodes requests without copying, hands each to the {@link CommandRouter},
+ * and writes replies strictly in request order, flushing once per event-loop iteration.
+ *
+ * <p>Back-pressure: the session stops reading from its socket while it has
+ * {@code max_pending_commands} unanswered commands, while the client does not read its replies
+ * (channel not writable), and while a blocking command is in progress. It resumes as soon as the
+ * condition clears. Everything runs on the connection's event loop, without locks.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter implements LoopResources.Flushable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    private final ProxyContext proxy;
+    private final LoopResources loop;
+    private final CommandRouter router;
+    private final long id;
+    private final int maxPending;
+    private final RequestDecoder<Command> decoder;
+    private final ArrayDeque<Command> queue = new ArrayDeque<>();
+
+    private Channel channel;
+    private ByteBuf cumulation;
+    private boolean processing;
+    private boolean closing;
+    private boolean closed;
+    private boolean flushPending;
+    /** A blocking command waiting for earlier replies, or in progress on a dedicated connection. */
+    private Command blocked;
+    private BackendConnection blockedOn;
+    private boolean authenticated;
+    private String clientName;
+
+    public ClientSession(ProxyContext proxy, LoopResources loop, CommandRouter router) {
+        this.proxy = proxy;
+        this.loop = loop;
+        this.router = router;
+        this.id = proxy.nextSessionId();
+        this.maxPending = proxy.config().maxPendingCommands();
+        this.decoder = new RequestDecoder<>(proxy.config().requestLimits(), Command::new);
+        this.authenticated = proxy.config().password().isEmpty();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public LoopResources loop() {
+        return loop;
+    }
+
+    public ProxyContext proxy() {
+        return proxy;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    public void setAuthenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    public String clientName() {
+        return clientName;
+    }
+
+    public void setClientName(String clientName) {
+        this.clientName = clientName;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        proxy.stats().connectedClients.incrementAndGet();
+        proxy.stats().totalConnections.increment();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (closing || closed) {
+            in.release();
+            return;
+        }
+        cumulation = Cumulator.append(ctx.alloc(), cumulation, in);
+        processInput();
+    }
+
+    /** Decodes and dispatches as many commands as the limits allow. */
+    private void processInput() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (!closing && blocked == null && queue.size() < maxPending && cumulation != null) {
+                Command cmd;
+                try {
+                    cmd = decoder.decode(cumulation);
+                } catch (RespProtocolException e) {
+                    protocolError(e.getMessage());
+                    break;
+                }
+                if (cmd == null) {
+                    break;
+                }
+                cmd.session = this;
+                queue.addLast(cmd);
+                proxy.stats().commands.increment();
+                router.dispatch(this, cmd);
+            }
+            if (cumulation != null && !cumulation.isReadable()) {
+                cumulation.release();
+                cumulation = null;
+            }
+            drainReplies();
+        } finally {
+            processing = false;
+        }
+        updateReading();
+    }
+
+    /** A command of this session got its reply. */
+    void onCommandDone(Command cmd) {
+        if (cmd == queue.peekFirst()) {
+            drainReplies();
+            if (!processing && cumulation != null && canAcceptMore()) {
+                processInput();
+            } else if (!processing) {
+                updateReading();
+            }
+        }
+    }
+
+    private boolean canAcceptMore() {
+        return !closing && blocked == null && queue.size() < maxPending;
+    }
+
+    /** Writes every reply that is next in order. */
+    private void drainReplies() {
+        boolean wrote = false;
+        Command head;
+        while ((head = queue.peekFirst()) != null) {
+            if (head.reply == null) {
+                if (head == blocked && head.deferred) {
+                    head.deferred = false;
+                    router.dispatchBlocking(this, head);
+                    if (head.reply == null) {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            queue.pollFirst();
+            ByteBuf reply = head.reply;
+            head.reply = null;
+            head.session = null;
+            if (head.startNanos != 0) {
+                proxy.slowLog().record(id, head.startNanos, System.nanoTime(), head.slowlogText);
+            }
+            if (head == blocked) {
+                blocked = null;
+                blockedOn = null;
+            }
+            head.release();
+            channel.write(reply, channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote && !flushPending) {
+            flushPending = true;
+            loop.markDirty(this);
+        }
+        if (closing && queue.isEmpty() && !closed) {
+            closed = true;
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void flushNow() {
+        flushPending = false;
+        if (channel.isActive()) {
+            channel.flush();
+        }
+    }
+
+    /** Marks a blocking command: later commands wait until it is answered. */
+    void setBlocked(Command cmd, boolean deferred) {
+        blocked = cmd;
+        cmd.deferred = deferred;
+    }
+
+    void setBlockedOn(BackendConnection c) {
+        blockedOn = c;
+    }
+
+    /** True when {@code cmd} is the oldest unanswered command. */
+    boolean isHead(Command cmd) {
+        return queue.peekFirst() == cmd;
+    }
+
+    /** Answer the remaining commands, then close (QUIT). */
+    void closeAfterReplies() {
+        closing = true;
+    }
+
+    private void protocolError(String message) {
+        proxy.stats().protocolErrors.increment();
+        LOG.debug("session {}: protocol error: {}", id, message);
+        Command err = new Command();
+        err.session = this;
+        queue.addLast(err);
+        err.reply = Replies.error(channel.alloc(), "ERR Protocol error: " + message);
+        closing = true;
+        decoder.reset();
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    private void updateReading() {
+        if (closed || channel == null) {
+            return;
+        }
+        boolean read = canAcceptMore() && channel.isWritable();
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable() && cumulation != null && canAcceptMore()) {
+            processInput();
+        } else {
+            updateReading();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && queue.isEmpty()) {
+            LOG.debug("session {} idle longer than session_timeout; closing", id);
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        proxy.stats().connectedClients.decrementAndGet();
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        decoder.reset();
+        Command c;
+        while ((c = queue.pollFirst()) != null) {
+            c.cancel();
+        }
+        if (blockedOn != null) {
+            blockedOn.closeForCancelledCommand();
+            blockedOn = null;
+        }
+        blocked = null;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("session {} error: {}", id, cause.toString());
+        ctx.close();
+    }
+}

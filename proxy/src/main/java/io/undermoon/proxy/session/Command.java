@@ -1,0 +1,58 @@
+package io.undermoon.proxy.session;
+
+import io.netty.buffer.ByteBuf;
+import io.undermoon.proxy.command.CommandSpec;
+import io.undermoon.resp.Request;
+
+/**
+ * A client request in flight: the decoded request plus what the session needs to answer it in
+ * order. One object per command; it is also the pending-reply record in the session's queue and
+ * the target of the backend's reply.
+ */
+public final class Command extends Request implements ReplyTarget {
+    ClientSession session;
+    ByteBuf reply;
+    CommandSpec spec;
+    /** set for a blocking command that waits for the commands before it. */
+    boolean deferred;
+    /** nanoTime when sampled for the slow log, else 0. */
+    long startNanos;
+    String slowlogText;
+    /** for blocking commands: how long the command may block, 0 = forever. */
+    long blockTimeoutMillis;
+
+    @Override
+    public void complete(ByteBuf reply) {
+        ClientSession s = session;
+        if (s == null || this.reply != null) {
+            reply.release();
+            return;
+        }
+        this.reply = reply;
+        s.onCommandDone(this);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return session == null;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    public ClientSession session() {
+        return session;
+    }
+
+    /** Drops everything this command holds; a late reply will be released on arrival. */
+    void cancel() {
+        session = null;
+        release();
+        ByteBuf r = reply;
+        if (r != null) {
+            reply = null;
+            r.release();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.undermoon.proxy.session;
+
+import io.netty.buffer.ByteBuf;
+import io.undermoon.proxy.ProxyContext;
+import io.undermoon.proxy.backend.BackendConnection;
+import io.undermoon.proxy.command.CommandKind;
+import io.undermoon.proxy.command.CommandSpec;
+import io.undermoon.proxy.command.CommandTable;
+import io.undermoon.proxy.command.KeyFinder;
+import io.undermoon.proxy.route.LocalBackend;
+import io.undermoon.proxy.route.Route;
+import io.undermoon.proxy.route.RouteTable;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Decides what happens to each command: answered locally, forwarded to a local Redis, redirected
+ * with MOVED, or refused. The hot path (a keyed command for a local slot) is a table lookup, a
+ * CRC16, an array read and a buffer handover.
+ */
+public final class CommandRouter {
+    private static final byte[] BLOCK = "BLOCK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAMS = "STREAMS".getBytes(StandardCharsets.US_ASCII);
+
+    private final ProxyContext proxy;
+    private final CommandTable table = CommandTable.get();
+    private final LocalCommands local;
+    private final String defaultRedirection;
+
+    public CommandRouter(ProxyContext proxy, LocalCommands local) {
+        this.proxy = proxy;
+        this.local = local;
+        this.defaultRedirection = proxy.config().defaultRedirectionAddress();
+    }
+
+    public void dispatch(ClientSession s, Command c) {
+        CommandSpec spec = table.lookup(c.raw(), c.argOffset(0), c.argLength(0));
+        if (spec == null) {
+            unknownCommand(s, c);
+            return;
+        }
+        c.spec = spec;
+        if (proxy.slowLog().sample()) {
+            c.startNanos = System.nanoTime();
+            c.slowlogText = SlowLogText.of(c);
+        }
+        if (!s.isAuthenticated() && !authExempt(spec)) {
+            reply(c, Replies.of(Replies.NOAUTH));
+            return;
+        }
+        if (!spec.arityOk(c.argc())) {
+            reply(c, Replies.error(s.channel().alloc(), "ERR wrong number of arguments for '" + spec.lowerName() + "' command"));
+            return;
+        }
+        switch (spec.kind()) {
+            case KEYED -> {
+                if (spec.streams() && hasBlockOption(c)) {
+                    blocking(s, c, spec);
+                } else {
+                    keyed(s, c, spec);
+                }
+            }
+            case BLOCKING -> blocking(s, c, spec);
+            case LOCAL -> local.handle(s, c, spec);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
+            case ANY_MASTER -> anyMaster(s, c);
+            case UNSUPPORTED -> reply(c, Replies.error(s.channel().alloc(), spec.message()));
+            default -> throw new IllegalStateException(spec.kind().toString());
+        }
+    }
+
+    private static boolean authExempt(CommandSpec spec) {
+        String n = spec.name();
+        return n.equals("AUTH") || n.equals("HELLO") || n.equals("QUIT");
+    }
+
+    private void unknownCommand(ClientSession s, Command c) {
+        StringBuilder sb = new StringBuilder("ERR unknown command '");
+        sb.append(truncate(c.argString(0))).append("', with args beginning with:");
+        for (int i = 1; i < c.argc() && i < 4; i++) {
+            sb.append(" '").append(truncate(c.argString(i))).append('\'');
+        }
+        reply(c, Replies.error(s.channel().alloc(), sb.toString()));
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
+    static void reply(Command c, ByteBuf reply) {
+        c.complete(reply);
+    }
+
+    /** Computes the slot, or answers the command with the reason it has none. Returns -1 when answered. */
+    private int slotOrReply(ClientSession s, Command c, CommandSpec spec) {
+        int slot = KeyFinder.slot(c, spec);
+        if (slot >= 0) {
+            return slot;
+        }
+        switch (slot) {
+            case KeyFinder.CROSS_SLOT -> reply(c, Replies.of(Replies.CROSSSLOT));
+            case KeyFinder.BAD_NUMKEYS -> reply(c, Replies.error(s.channel().alloc(),
+                    "ERR numkeys should be a non-negative integer"));
+            case KeyFinder.TOO_MANY_NUMKEYS -> reply(c, Replies.error(s.channel().alloc(),
+                    "ERR Number of keys can't be greater than number of args"));
+            case KeyFinder.BAD_STREAMS -> reply(c, Replies.error(s.channel().alloc(),
+                    "ERR Unbalanced '" + spec.lowerName() + "' list of streams: for each stream key an ID or '$' must be specified."));
+            default -> {
+                return KeyFinder.NO_KEY;
+            }
+        }
+        return -2;
+    }
+
+    private void keyed(ClientSession s, Command c, CommandSpec spec) {
+        int slot = slotOrReply(s, c, spec);
+        if (slot == -2) {
+            return;
+        }
+        RouteTable t = proxy.meta().table();
+        if (slot == KeyFinder.NO_KEY) {
+            if (spec.numkeysIndex() > 0) {
+                anyMaster(s, c); // EVAL/FCALL with no key runs on one of our masters
+            } else {
+                reply(c, Replies.of(Replies.NO_KEY));
+            }
+            return;
+        }
+        route(s, c, t, slot);
+    }
+
+    private void route(ClientSession s, Command c, RouteTable t, int slot) {
+        if (!t.hasCluster()) {
+            noCluster(s, c, slot);
+            return;
+        }
+        Route r = t.route(slot);
+        if (r instanceof Route.Local l) {
+            forward(s, c, l.backend());
+        } else if (r instanceof Route.Peer p) {
+            proxy.stats().moved.increment();
+            reply(c, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));
+        } else {
+            reply(c, Replies.of(Replies.CLUSTERDOWN));
+        }
+    }
+
+    private void noCluster(ClientSession s, Command c, int slot) {
+        if (!defaultRedirection.isEmpty()) {
+            reply(c, Replies.moved(s.channel().alloc(), slot, defaultRedirection));
+        } else {
+            reply(c, Replies.of(Replies.CLUSTER_NOT_FOUND));
+        }
+    }
+
+    private void forward(ClientSession s, Command c, LocalBackend backend) {
+        proxy.stats().forwarded.increment();
+        BackendConnection conn = s.loop().group(backend).connection(s.id());
+        conn.send(c.detachRaw(), c);
+    }
+
+    // ---- blocking commands ----------------------------------------------------------------
+
+    private static boolean hasBlockOption(Command c) {
+        for (int i = 1; i < c.argc(); i++) {
+            if (c.argEqualsIgnoreCase(i, STREAMS)) {
+                return false;
+            }
+            if (c.argEqualsIgnoreCase(i, BLOCK)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void blocking(ClientSession s, Command c, CommandSpec spec) {
+        long timeout = blockTimeoutMillis(c, spec);
+        if (timeout < 0) {
+            reply(c, Replies.error(s.channel().alloc(), timeout == -1 ? "ERR timeout is not a float or out of range"
+                    : "ERR timeout is negative"));
+            return;
+        }
+        int slot = slotOrReply(s, c, spec);
+        if (slot == -2) {
+            return;
+        }
+        if (slot == KeyFinder.NO_KEY) {
+            reply(c, Replies.of(Replies.NO_KEY));
+            return;
+        }
+        c.blockTimeoutMillis = timeout;
+        // a blocked client sends nothing else: later commands wait, earlier ones finish first
+        if (s.isHead(c)) {
+            s.setBlocked(c, false);
+            dispatchBlocking(s, c);
+        } else {
+            s.setBlocked(c, true);
+        }
+    }
+
+    /** Sends a blocking command on a connection of its own, once it is the oldest unanswered command. */
+    void dispatchBlocking(ClientSession s, Command c) {
+        int slot = KeyFinder.slot(c, c.spec);
+        RouteTable t = proxy.meta().table();
+        if (!t.hasCluster()) {
+            noCluster(s, c, slot);
+            return;
+        }
+        Route r = t.route(slot);
+        if (r instanceof Route.Local l) {
+            proxy.stats().forwarded.increment();
+            BackendConnection conn = s.loop().acquireDedicated(l.backend().address(), c.blockTimeoutMillis);
+            s.setBlockedOn(conn);
+            conn.send(c.detachRaw(), c);
+        } else {
+            route(s, c, t, slot);
+        }
+    }
+
+    /** The command's timeout in ms (0 = forever), -1 when not a number, -2 when negative. */
+    private static long blockTimeoutMillis(Command c, CommandSpec spec) {
+        String name = spec.name();
+        if (spec.streams()) {
+            for (int i = 1; i + 1 < c.argc(); i++) {
+                if (c.argEqualsIgnoreCase(i, BLOCK)) {
+                    long ms = c.argLong(i + 1);
+                    return ms == Long.MIN_VALUE ? -1 : ms < 0 ? -2 : ms;
+                }
+            }
+            return 0;
+        }
+        int idx = name.equals("BLMPOP") || name.equals("BZMPOP") ? 1 : c.argc() - 1;
+        double seconds;
+        try {
+            seconds = Double.parseDouble(c.argString(idx));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            return -1;
+        }
+        if (seconds < 0) {
+            return -2;
+        }
+        return (long) Math.ceil(seconds * 1000);
+    }
+
+    // ---- keyless server commands ----------------------------------------------------------
+
+    private void anyMaster(ClientSession s, Command c) {
+        RouteTable t = proxy.meta().table();
+        List<LocalBackend> locals = t.locals();
+        if (!t.hasCluster() || locals.isEmpty()) {
+            reply(c, Replies.of(Replies.CLUSTER_NOT_FOUND));
+            return;
+        }
+        forward(s, c, locals.get(0));
+    }
+
+    private void fanOut(ClientSession s, Command c, CommandKind kind) {
+        RouteTable t = proxy.meta().table();
+        List<LocalBackend> locals = t.locals();
+        if (!t.hasCluster() || locals.isEmpty()) {
+            reply(c, Replies.of(Replies.CLUSTER_NOT_FOUND));
+            return;
+        }
+        FanOut agg = new FanOut(c, kind, locals.size(), s.channel().alloc());
+        ByteBuf raw = c.detachRaw();
+        for (int i = 0; i < locals.size(); i++) {
+            ByteBuf payload = i == locals.size() - 1 ? raw : raw.retainedDuplicate();
+            s.loop().group(locals.get(i)).connection(s.id()).send(payload, agg.part(i));
+        }
+    }
+}
