@@ -64,6 +64,10 @@ public record SetClusterArgs(
         return new SetClusterArgs(epoch, UmctlFlags.NONE, clusterName, local, peer, clusterConfig, false);
     }
 
+    public SetClusterArgs withFlags(UmctlFlags newFlags) {
+        return new SetClusterArgs(epoch, newFlags, clusterName, local, peer, clusterConfig, configIgnored);
+    }
+
     /**
      * Parses the arguments after {@code UMCTL SETCLUSTER}. Tokens that are not UTF-8 are skipped,
      * as the reference does, so the following tokens shift left.
