@@ -1,31 +1,29 @@
 package io.undermoon.proxy.meta;
 
+import io.undermoon.model.umctl.SetReplArgs;
+import java.util.function.Consumer;
+
 /**
  * The replication roles set with UMCTL SETREPL, with their own epoch (independent of SETCLUSTER's).
- * Acting on them (REPLICAOF on the local Redis) is done by a {@link Listener}.
+ * Acting on them (REPLICAOF on the local Redis) is the listener's job.
  */
 public final class ReplicationState {
-    /** Receives each accepted SETREPL. */
-    public interface Listener {
-        void onChange(Object setReplArgs);
-    }
-
+    private final Consumer<SetReplArgs> listener;
     private long epoch;
-    private volatile Object current;
-    private final Listener listener;
+    private volatile SetReplArgs current;
 
-    public ReplicationState(Listener listener) {
+    public ReplicationState(Consumer<SetReplArgs> listener) {
         this.listener = listener;
     }
 
-    /** Accepts the new roles when the epoch is newer (or forced); false for OLD_EPOCH. */
-    public synchronized boolean set(long newEpoch, boolean force, Object args) {
-        if (!force && newEpoch <= epoch) {
+    /** Accepts the new roles when the epoch is newer (or forced); false means OLD_EPOCH. */
+    public synchronized boolean set(SetReplArgs args) {
+        if (!args.flags().force() && args.epoch() <= epoch) {
             return false;
         }
-        epoch = newEpoch;
+        epoch = args.epoch();
         current = args;
-        listener.onChange(args);
+        listener.accept(args);
         return true;
     }
 
@@ -33,7 +31,8 @@ public final class ReplicationState {
         return epoch;
     }
 
-    public Object current() {
+    /** The last accepted roles, or null. */
+    public SetReplArgs current() {
         return current;
     }
 }
