@@ -8,7 +8,6 @@ import io.undermoon.model.umctl.UmctlParseException.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One side of a slot migration: a cluster name and a slot range tagged Migrating or Importing.
@@ -101,9 +100,5 @@ public record MigrationTask(String clusterName, SlotRange slotRange) {
     @Override
     public String toString() {
         return toText();
-    }
-
-    static MigrationTask requireNonNull(MigrationTask task) {
-        return Objects.requireNonNull(task, "task");
     }
 }

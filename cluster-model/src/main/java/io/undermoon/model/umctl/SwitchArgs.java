@@ -23,7 +23,7 @@ public record SwitchArgs(String version, MigrationTask task) {
 
     public SwitchArgs {
         Objects.requireNonNull(version, "version");
-        MigrationTask.requireNonNull(task);
+        Objects.requireNonNull(task, "task");
     }
 
     /** Arguments for a task, in the current protocol version. */

@@ -205,9 +205,12 @@ class CompressedSetClusterTest {
     }
 
     @Test
-    void aDecompressionBombIsRefusedWithoutInflatingIt() {
-        byte[] zeros = new byte[CompressedClusterMeta.MAX_JSON_BYTES + 1];
-        String bomb = pack(zeros);
+    void inflatedJsonBeyondTheLimitIsRefusedEvenWhenValid() throws Exception {
+        String small = MIN_JSON_HEAD + "{}}";
+        String padded = small + " ".repeat(CompressedClusterMeta.MAX_JSON_BYTES - small.length());
+        assertThat(parseCompressed(pack(padded)).clusterName()).isEqualTo("c");
+
+        String bomb = pack(padded + " ");
         assertThat(bomb.length()).isLessThan(100_000);
         assertFails(Reason.InvalidArgs, () -> parseCompressed(bomb));
     }
