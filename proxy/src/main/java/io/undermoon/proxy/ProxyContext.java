@@ -53,6 +53,7 @@ public final class ProxyContext {
 
     /** Stops the proxy (UMCTL SHUTDOWN). */
     public void shutdown() {
-        shutdown.run();
+        // never on an event loop: stopping waits for the loops to terminate
+        Thread.ofPlatform().name("proxy-shutdown").start(shutdown);
     }
 }

@@ -3,6 +3,7 @@ package io.undermoon.proxy.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.undermoon.proxy.session.Cumulator;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * stops answering for {@code backend_timeout} is disconnected and its commands fail.
  * Everything here runs on the owning event loop, so nothing is locked.
  */
+@ChannelHandler.Sharable // re-added to each new channel after a reconnect; in one pipeline at a time
 public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnection.class);
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
