@@ -111,7 +111,8 @@ class ProxyRobustnessIT {
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> client.get(key)).hasMessageContaining("ERR_BACKEND_TIMEOUT");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2500);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.get(key)).isEqualTo("x"));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(client.get(key)).isEqualTo("x"));
         }
     }
 
@@ -120,6 +121,7 @@ class ProxyRobustnessIT {
         try (TwoProxyCluster cluster = TwoProxyCluster.start()) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong ops = new AtomicLong();
+            AtomicLong moves = new AtomicLong();
             ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> workers = new ArrayList<>();
@@ -131,9 +133,13 @@ class ProxyRobustnessIT {
                         while (!stop.get()) {
                             String key = "w" + id + ":" + (i++ % 500);
                             try {
+                                long before = moves.get();
                                 jc.set(key, "v" + i);
                                 String got = jc.get(key);
-                                if (!("v" + i).equals(got)) {
+                                // slots move without their data here, so only a write and read that
+                                // no SETCLUSTER overlapped must agree
+                                boolean clean = before % 2 == 0 && moves.get() == before;
+                                if (clean && !("v" + i).equals(got)) {
                                     unexpected.add("read " + got + " for " + key + " after writing v" + i);
                                 }
                                 ops.incrementAndGet();
@@ -146,10 +152,16 @@ class ProxyRobustnessIT {
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> ops.get() > 2000);
             // move 0-4095 to proxy 2, then move everything back in two steps
-            cluster.setCluster(2, "4096-8191", "0-4095,8192-16383".replace(",", " "));
+            moves.incrementAndGet();
+            cluster.setCluster(2, "4096-8191", "0-4095 8192-16383");
+            Thread.sleep(50);
+            moves.incrementAndGet();
             long after2 = ops.get();
             await().atMost(Duration.ofSeconds(20)).until(() -> ops.get() > after2 + 2000);
+            moves.incrementAndGet();
             cluster.setCluster(3, "0-8191", "8192-16383");
+            Thread.sleep(50);
+            moves.incrementAndGet();
             long after3 = ops.get();
             await().atMost(Duration.ofSeconds(20)).until(() -> ops.get() > after3 + 2000);
             stop.set(true);
@@ -159,6 +171,8 @@ class ProxyRobustnessIT {
             pool.shutdown();
             assertThat(unexpected).isEmpty();
             assertThat(TwoProxyCluster.inline(cluster.proxy1.port(), "UMCTL GETEPOCH")).isEqualTo(":3");
+            assertThat(cluster.proxy1.context().stats().moved.sum() + cluster.proxy2.context().stats().moved.sum())
+                    .as("clients were redirected after the moves").isPositive();
         }
     }
 
