@@ -65,7 +65,9 @@ public final class ServerProxy implements AutoCloseable {
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.threadNumber(), io);
         Class<? extends io.netty.channel.Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         for (EventExecutor e : workerGroup) {
-            loops.put(e, new LoopResources((EventLoop) e, clientClass, config.backendConnNum(), config.backendTimeout()));
+            LoopResources res = new LoopResources((EventLoop) e, clientClass, config.backendConnNum(), config.backendTimeout());
+            context.stats().register(res.stats());
+            loops.put(e, res);
         }
         context.meta().addListener(this::retireUnusedBackends);
     }

@@ -45,6 +45,7 @@ public final class LoopResources {
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushAll;
     private Bootstrap bootstrap;
+    private final LoopStats stats = new LoopStats();
 
     public LoopResources(EventLoop loop, Class<? extends Channel> channelClass, int connectionsPerBackend,
             long backendTimeoutMillis) {
@@ -54,6 +55,10 @@ public final class LoopResources {
         this.backendTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backendTimeoutMillis);
         long checkEvery = Math.max(10, Math.min(1000, backendTimeoutMillis / 4));
         loop.scheduleAtFixedRate(this::checkTimeouts, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+    }
+
+    public LoopStats stats() {
+        return stats;
     }
 
     public EventLoop eventLoop() {

@@ -40,7 +40,7 @@ public final class CommandRouter {
             return;
         }
         c.spec = spec;
-        if (proxy.slowLog().sample()) {
+        if (s.sampleForSlowLog()) {
             c.startNanos = System.nanoTime();
             c.slowlogText = SlowLogText.of(c);
         }
@@ -138,7 +138,7 @@ public final class CommandRouter {
         if (r instanceof Route.Local l) {
             forward(s, c, l.backend());
         } else if (r instanceof Route.Peer p) {
-            proxy.stats().moved.increment();
+            s.loop().stats().moved++;
             reply(c, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));
         } else {
             reply(c, Replies.of(Replies.CLUSTERDOWN));
@@ -154,7 +154,7 @@ public final class CommandRouter {
     }
 
     private void forward(ClientSession s, Command c, LocalBackend backend) {
-        proxy.stats().forwarded.increment();
+        s.loop().stats().forwarded++;
         BackendConnection conn = s.loop().group(backend).connection(s.id());
         conn.send(c.detachRaw(), c);
     }
@@ -208,7 +208,7 @@ public final class CommandRouter {
         }
         Route r = t.route(slot);
         if (r instanceof Route.Local l) {
-            proxy.stats().forwarded.increment();
+            s.loop().stats().forwarded++;
             BackendConnection conn = s.loop().acquireDedicated(l.backend().address(), c.blockTimeoutMillis);
             s.setBlockedOn(conn);
             conn.send(c.detachRaw(), c);
