@@ -244,6 +244,31 @@ class ProxyRobustnessIT {
     }
 
     @Test
+    void activeRedirectionForwardsToThePeerWithAHopLimit() throws Exception {
+        try (TwoProxyCluster cluster = TwoProxyCluster.startWithConfig(
+                Map.of("active_redirection", true, "max_redirections", 4, "password", "pw"));
+                Jedis client = new Jedis("127.0.0.1", cluster.proxy1.port())) {
+            client.auth("pw");
+            // "a" (slot 15495) belongs to proxy 2: proxy 1 forwards instead of answering MOVED
+            assertThat(client.set("a", "forwarded")).isEqualTo("OK");
+            assertThat(client.get("a")).isEqualTo("forwarded");
+            try (Jedis redis2 = new Jedis("127.0.0.1", cluster.redis2.port())) {
+                assertThat(redis2.get("a")).isEqualTo("forwarded");
+            }
+            assertThat(client.incr("{a}n")).isEqualTo(1);
+            // a forwarded command with no hop left that would need another hop is refused
+            String key = keyFor(8192, 16383, "x");
+            assertThat(TwoProxyCluster.inlineAuthed(cluster.proxy1.port(), "pw", "UMFORWARD 0 GET " + key))
+                    .isEqualTo("-ERR_TOO_MANY_REDIRECTIONS");
+            assertThat(TwoProxyCluster.inlineAuthed(cluster.proxy2.port(), "pw", "UMFORWARD 1 SET " + key + " v"))
+                    .isEqualTo("+OK");
+            assertThat(TwoProxyCluster.inlineAuthed(cluster.proxy2.port(), "pw", "UMFORWARD x GET " + key))
+                    .isEqualTo("-invalid redirection times");
+            assertThat(TwoProxyCluster.inline(cluster.proxy2.port(), "UMFORWARD 1 GET " + key)).startsWith("-NOAUTH");
+        }
+    }
+
+    @Test
     void redisCliInClusterModeFollowsRedirections() throws Exception {
         try (TwoProxyCluster cluster = TwoProxyCluster.start()) {
             String port = Integer.toString(cluster.proxy1.port());

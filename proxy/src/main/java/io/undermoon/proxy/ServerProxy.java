@@ -60,13 +60,15 @@ public final class ServerProxy implements AutoCloseable {
         this.config = config;
         this.context = new ProxyContext(config, new ReplicationState(replicationListener), this::close);
         boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        this.workerGroup = new MultiThreadIoEventLoopGroup(config.threadNumber(), io);
+        IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, ioFactory);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(config.threadNumber(), ioFactory);
         Class<? extends io.netty.channel.Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         for (EventExecutor e : workerGroup) {
             LoopResources res = new LoopResources((EventLoop) e, clientClass, config.backendConnNum(), config.backendTimeout());
             context.stats().register(res.stats());
+            config.password().ifPresent(pw -> res.setPeerAuth(io.netty.buffer.Unpooled.unreleasableBuffer(
+                    io.undermoon.resp.RespWriter.command(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, "AUTH", pw).asReadOnly())));
             loops.put(e, res);
         }
         context.meta().addListener(this::retireUnusedBackends);
@@ -124,8 +126,9 @@ public final class ServerProxy implements AutoCloseable {
         for (LocalBackend b : table.locals()) {
             live.add(b.id());
         }
+        Set<String> peers = new HashSet<>(table.peer().keySet());
         for (LoopResources res : loops.values()) {
-            res.eventLoop().execute(() -> res.retainOnly(live, Set.of()));
+            res.eventLoop().execute(() -> res.retainOnly(live, peers));
         }
     }
 

@@ -60,8 +60,6 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
         ByteBufAllocator alloc = s.channel().alloc();
         switch (spec.name()) {
             case "UMSYNC" -> migration.umsync(s, c);
-            case "UMFORWARD" -> reply(c, Replies.error(alloc,
-                    "ERR UMFORWARD needs active_redirection, which this proxy does not enable"));
             default -> umctl(s, c, alloc);
         }
     }

@@ -1,6 +1,9 @@
 package io.undermoon.proxy.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.undermoon.proxy.ProxyConfig;
+import io.undermoon.resp.RespWriter;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.backend.BackendConnection;
 import io.undermoon.proxy.command.CommandKind;
@@ -26,11 +29,17 @@ public final class CommandRouter {
     private final CommandTable table = CommandTable.get();
     private final LocalCommands local;
     private final String defaultRedirection;
+    private final boolean activeRedirection;
+    private final int maxRedirections;
+    private final CommandSpec umforward;
 
     public CommandRouter(ProxyContext proxy, LocalCommands local) {
         this.proxy = proxy;
         this.local = local;
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
+        this.activeRedirection = proxy.config().activeRedirection();
+        this.maxRedirections = proxy.config().maxRedirections();
+        this.umforward = table.lookup("UMFORWARD");
     }
 
     public void dispatch(ClientSession s, Command c) {
@@ -61,7 +70,13 @@ public final class CommandRouter {
                 }
             }
             case BLOCKING -> blocking(s, c, spec);
-            case LOCAL -> local.handle(s, c, spec);
+            case LOCAL -> {
+                if (spec == umforward) {
+                    umforward(s, c);
+                } else {
+                    local.handle(s, c, spec);
+                }
+            }
             case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
             case ANY_MASTER -> anyMaster(s, c);
             case UNSUPPORTED -> reply(c, Replies.error(s.channel().alloc(), spec.message()));
@@ -138,8 +153,12 @@ public final class CommandRouter {
         if (r instanceof Route.Local l) {
             forward(s, c, l.backend());
         } else if (r instanceof Route.Peer p) {
-            s.loop().stats().moved++;
-            reply(c, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));
+            if (activeRedirection) {
+                forwardToPeer(s, c, p.proxyAddress());
+            } else {
+                s.loop().stats().moved++;
+                reply(c, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));
+            }
         } else {
             reply(c, Replies.of(Replies.CLUSTERDOWN));
         }
@@ -157,6 +176,67 @@ public final class CommandRouter {
         s.loop().stats().forwarded++;
         BackendConnection conn = s.loop().group(backend).connection(s.id());
         conn.send(c.detachRaw(), c);
+    }
+
+    // ---- active redirection ---------------------------------------------------------------
+
+    /**
+     * Sends the command to the peer that owns its slot and relays the reply. With a hop limit the
+     * command travels as {@code UMFORWARD <hops left> <command...>}; without one, unwrapped.
+     */
+    private void forwardToPeer(ClientSession s, Command c, String peer) {
+        int times = c.redirectTimes >= 0 ? c.redirectTimes : (maxRedirections == 0 ? -1 : maxRedirections - 1);
+        if (times == 0) {
+            reply(c, Replies.error(s.channel().alloc(), "ERR_TOO_MANY_REDIRECTIONS"));
+            return;
+        }
+        s.loop().stats().forwarded++;
+        int argc = c.argc();
+        ByteBuf raw = c.detachRaw();
+        ByteBuf payload;
+        if (times < 0) {
+            payload = raw;
+        } else {
+            ByteBuf header = s.channel().alloc().buffer(32);
+            RespWriter.arrayHeader(header, argc + 2);
+            RespWriter.bulk(header, "UMFORWARD");
+            RespWriter.bulk(header, Integer.toString(times - 1));
+            int bodyStart = raw.indexOf(raw.readerIndex(), raw.writerIndex(), (byte) '\n') + 1;
+            CompositeByteBuf composite = s.channel().alloc().compositeBuffer(2);
+            composite.addComponent(true, header);
+            composite.addComponent(true, raw.retainedSlice(bodyStart, raw.writerIndex() - bodyStart));
+            raw.release();
+            payload = composite;
+        }
+        s.loop().groupFor(peer).connection(s.id()).send(payload, c);
+    }
+
+    /** {@code UMFORWARD <n> <command...>} from a peer proxy: run the inner data command with n hops left. */
+    private void umforward(ClientSession s, Command c) {
+        long n = c.argLong(1);
+        if (n < 0) {
+            reply(c, Replies.error(s.channel().alloc(), "invalid redirection times"));
+            return;
+        }
+        c.unwrap(2, s.channel().alloc());
+        c.redirectTimes = (int) Math.min(n, ProxyConfig.MAX_REDIRECTIONS_LIMIT);
+        CommandSpec spec = table.lookup(c.raw(), c.argOffset(0), c.argLength(0));
+        if (spec == null) {
+            unknownCommand(s, c);
+            return;
+        }
+        c.spec = spec;
+        if (!spec.arityOk(c.argc())) {
+            reply(c, Replies.error(s.channel().alloc(), "ERR wrong number of arguments for '" + spec.lowerName() + "' command"));
+            return;
+        }
+        switch (spec.kind()) {
+            case KEYED -> keyed(s, c, spec);
+            case BLOCKING -> blocking(s, c, spec);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
+            case ANY_MASTER -> anyMaster(s, c);
+            default -> reply(c, Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
+        }
     }
 
     // ---- blocking commands ----------------------------------------------------------------
