@@ -20,11 +20,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.undermoon.model.Addresses;
-import io.undermoon.model.umctl.SetReplArgs;
 import io.undermoon.proxy.backend.LoopResources;
 import io.undermoon.proxy.meta.NoMigrations;
 import io.undermoon.proxy.meta.ReplicationState;
 import io.undermoon.proxy.meta.UmctlCommands;
+import io.undermoon.proxy.replication.ReplicationManager;
 import io.undermoon.proxy.route.LocalBackend;
 import io.undermoon.proxy.route.RouteTable;
 import io.undermoon.proxy.session.ClientSession;
@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +56,15 @@ public final class ServerProxy implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private Channel serverChannel;
 
-    private ServerProxy(ProxyConfig config, Consumer<SetReplArgs> replicationListener) {
+    private final ReplicationManager replication;
+
+    private ServerProxy(ProxyConfig config) {
         this.config = config;
-        this.context = new ProxyContext(config, new ReplicationState(replicationListener), this::close);
+        ReplicationManager[] manager = new ReplicationManager[1];
+        this.context = new ProxyContext(config, new ReplicationState(args -> manager[0].accept(args)), this::close);
+        this.replication = new ReplicationManager(context.meta().registry(),
+                Duration.ofMillis(config.replicationInterval()), Duration.ofSeconds(1));
+        manager[0] = replication;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, ioFactory);
@@ -75,12 +81,7 @@ public final class ServerProxy implements AutoCloseable {
     }
 
     public static ServerProxy start(ProxyConfig config) throws InterruptedException {
-        return start(config, args -> { });
-    }
-
-    /** Starts a proxy whose SETREPL changes go to {@code replicationListener}. */
-    public static ServerProxy start(ProxyConfig config, Consumer<SetReplArgs> replicationListener) throws InterruptedException {
-        ServerProxy p = new ServerProxy(config, replicationListener);
+        ServerProxy p = new ServerProxy(config);
         try {
             p.bind();
         } catch (RuntimeException | InterruptedException e) {
@@ -149,6 +150,7 @@ public final class ServerProxy implements AutoCloseable {
         if (closed.getCount() == 0) {
             return;
         }
+        replication.close();
         if (serverChannel != null) {
             serverChannel.close();
         }

@@ -34,6 +34,11 @@ public final class ClusterMetaState {
         this.table = RouteTable.empty(config.announceAddress(), config.clusterNodesVersion());
     }
 
+    /** The registry of local Redis addresses (shared with the replication manager). */
+    public BackendRegistry registry() {
+        return registry;
+    }
+
     public RouteTable table() {
         return table;
     }

@@ -151,6 +151,10 @@ public final class CommandRouter {
         }
         Route r = t.route(slot);
         if (r instanceof Route.Local l) {
+            if (l.backend().awaitingPromotion()) {
+                reply(c, Replies.of(Replies.TRYAGAIN_PROMOTION));
+                return;
+            }
             forward(s, c, l.backend());
         } else if (r instanceof Route.Peer p) {
             if (activeRedirection) {
