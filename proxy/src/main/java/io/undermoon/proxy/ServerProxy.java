@@ -21,7 +21,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.undermoon.model.Addresses;
 import io.undermoon.proxy.backend.LoopResources;
-import io.undermoon.proxy.meta.NoMigrations;
+import io.undermoon.proxy.migration.MigrationManager;
 import io.undermoon.proxy.meta.ReplicationState;
 import io.undermoon.proxy.meta.UmctlCommands;
 import io.undermoon.proxy.replication.ReplicationManager;
@@ -57,6 +57,7 @@ public final class ServerProxy implements AutoCloseable {
     private Channel serverChannel;
 
     private final ReplicationManager replication;
+    private MigrationManager migrations;
 
     private ServerProxy(ProxyConfig config) {
         this.config = config;
@@ -94,9 +95,18 @@ public final class ServerProxy implements AutoCloseable {
     private void bind() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        UmctlCommands meta = new UmctlCommands(context, new NoMigrations());
+        CommandRouter[] routerRef = new CommandRouter[1];
+        migrations = new MigrationManager(config.password(), context.meta()::refresh, c -> {
+            ClientSession s = c.session();
+            if (s != null) {
+                s.loop().eventLoop().execute(() -> routerRef[0].reroute(s, c));
+            }
+        }, context.meta()::table);
+        context.meta().setMigrations(migrations);
+        UmctlCommands meta = new UmctlCommands(context, migrations);
         LocalCommands local = new LocalCommands(context, meta);
-        CommandRouter router = new CommandRouter(context, local);
+        CommandRouter router = new CommandRouter(context, local, migrations.stats());
+        routerRef[0] = router;
         long sessionTimeout = config.sessionTimeout();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -151,6 +161,9 @@ public final class ServerProxy implements AutoCloseable {
             return;
         }
         replication.close();
+        if (migrations != null) {
+            migrations.stopAll();
+        }
         if (serverChannel != null) {
             serverChannel.close();
         }

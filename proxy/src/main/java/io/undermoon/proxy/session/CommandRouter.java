@@ -10,6 +10,9 @@ import io.undermoon.proxy.command.CommandKind;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.command.CommandTable;
 import io.undermoon.proxy.command.KeyFinder;
+import io.undermoon.proxy.migration.Importer;
+import io.undermoon.proxy.migration.MigratingTask;
+import io.undermoon.proxy.migration.MigrationStats;
 import io.undermoon.proxy.route.LocalBackend;
 import io.undermoon.proxy.route.Route;
 import io.undermoon.proxy.route.RouteTable;
@@ -33,8 +36,11 @@ public final class CommandRouter {
     private final int maxRedirections;
     private final CommandSpec umforward;
 
-    public CommandRouter(ProxyContext proxy, LocalCommands local) {
+    private final MigrationStats migrationStats;
+
+    public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
+        this.migrationStats = migrationStats;
         this.local = local;
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
         this.activeRedirection = proxy.config().activeRedirection();
@@ -127,7 +133,7 @@ public final class CommandRouter {
         return -2;
     }
 
-    private void keyed(ClientSession s, Command c, CommandSpec spec) {
+    void keyed(ClientSession s, Command c, CommandSpec spec) {
         int slot = slotOrReply(s, c, spec);
         if (slot == -2) {
             return;
@@ -151,20 +157,63 @@ public final class CommandRouter {
         }
         Route r = t.route(slot);
         if (r instanceof Route.Local l) {
-            if (l.backend().awaitingPromotion()) {
-                reply(c, Replies.of(Replies.TRYAGAIN_PROMOTION));
-                return;
-            }
-            forward(s, c, l.backend());
+            forwardLocal(s, c, l.backend());
         } else if (r instanceof Route.Peer p) {
-            if (activeRedirection) {
-                forwardToPeer(s, c, p.proxyAddress());
-            } else {
-                s.loop().stats().moved++;
-                reply(c, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));
+            redirect(s, c, slot, p.proxyAddress());
+        } else if (r instanceof Route.Migrating m) {
+            MigratingTask task = m.task();
+            if (task.serveLocally()) {
+                if (!forwardLocal(s, c, m.backend(), new Tracked(c, task))) {
+                    task.done();
+                }
+            } else if (!task.hold(c)) {
+                redirect(s, c, slot, task.meta().dstProxyAddress());
+            }
+        } else if (r instanceof Route.Importing i) {
+            switch (i.task().state()) {
+                case PRE_CHECK -> redirect(s, c, slot, i.task().meta().srcProxyAddress());
+                case SWITCH_COMMITTED -> forwardLocal(s, c, i.backend());
+                default -> new Importer(c, i.task(), s.loop(), s.id(), i.backend(), migrationStats,
+                        () -> forwardLocal(s, c, i.backend())).start();
             }
         } else {
             reply(c, Replies.of(Replies.CLUSTERDOWN));
+        }
+    }
+
+    /** MOVED, or with active redirection, a forward to the owner. */
+    private void redirect(ClientSession s, Command c, int slot, String address) {
+        if (activeRedirection) {
+            forwardToPeer(s, c, address);
+        } else {
+            s.loop().stats().moved++;
+            reply(c, Replies.moved(s.channel().alloc(), slot, address));
+        }
+    }
+
+    /** Re-routes a command held during a migration switch (on the session's own event loop). */
+    public void reroute(ClientSession s, Command c) {
+        if (c.isCancelled()) {
+            return;
+        }
+        if (c.blocking) {
+            dispatchBlocking(s, c);
+        } else {
+            keyed(s, c, c.spec);
+        }
+    }
+
+    /** Reply target that counts the command as in flight on a migrating range until it is answered. */
+    private record Tracked(Command command, MigratingTask task) implements ReplyTarget {
+        @Override
+        public void complete(ByteBuf reply) {
+            task.done();
+            command.complete(reply);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return command.isCancelled();
         }
     }
 
@@ -180,6 +229,28 @@ public final class CommandRouter {
         s.loop().stats().forwarded++;
         BackendConnection conn = s.loop().group(backend).connection(s.id());
         conn.send(c.detachRaw(), c);
+    }
+
+    private boolean forwardLocal(ClientSession s, Command c, LocalBackend backend) {
+        return forwardLocal(s, c, backend, c);
+    }
+
+    /** Forwards to a local Redis unless it awaits promotion (then TRYAGAIN); false when not sent. */
+    private boolean forwardLocal(ClientSession s, Command c, LocalBackend backend, ReplyTarget target) {
+        if (backend.awaitingPromotion()) {
+            reply(c, Replies.of(Replies.TRYAGAIN_PROMOTION));
+            return false;
+        }
+        if (c.blocking) {
+            s.loop().stats().forwarded++;
+            BackendConnection conn = s.loop().acquireDedicated(backend.address(), c.blockTimeoutMillis);
+            s.setBlockedOn(conn);
+            conn.send(c.detachRaw(), target);
+            return true;
+        }
+        s.loop().stats().forwarded++;
+        s.loop().group(backend).connection(s.id()).send(c.detachRaw(), target);
+        return true;
     }
 
     // ---- active redirection ---------------------------------------------------------------
@@ -273,6 +344,7 @@ public final class CommandRouter {
             return;
         }
         c.blockTimeoutMillis = timeout;
+        c.blocking = true;
         // a blocked client sends nothing else: later commands wait, earlier ones finish first
         if (s.isHead(c)) {
             s.setBlocked(c, false);
@@ -286,19 +358,16 @@ public final class CommandRouter {
     void dispatchBlocking(ClientSession s, Command c) {
         int slot = KeyFinder.slot(c, c.spec);
         RouteTable t = proxy.meta().table();
-        if (!t.hasCluster()) {
-            noCluster(s, c, slot);
-            return;
+        Route r = t.hasCluster() ? t.route(slot) : null;
+        if (r instanceof Route.Migrating m) {
+            // a blocked command must not hold up the switch: it is not counted as in flight
+            if (m.task().serveLocally()) {
+                m.task().done();
+                forwardLocal(s, c, m.backend());
+                return;
+            }
         }
-        Route r = t.route(slot);
-        if (r instanceof Route.Local l) {
-            s.loop().stats().forwarded++;
-            BackendConnection conn = s.loop().acquireDedicated(l.backend().address(), c.blockTimeoutMillis);
-            s.setBlockedOn(conn);
-            conn.send(c.detachRaw(), c);
-        } else {
-            route(s, c, t, slot);
-        }
+        route(s, c, t, slot);
     }
 
     /** The command's timeout in ms (0 = forever), -1 when not a number, -2 when negative. */
@@ -338,7 +407,7 @@ public final class CommandRouter {
             reply(c, Replies.of(Replies.CLUSTER_NOT_FOUND));
             return;
         }
-        forward(s, c, locals.get(0));
+        forwardLocal(s, c, locals.get(0));
     }
 
     private void fanOut(ClientSession s, Command c, CommandKind kind) {

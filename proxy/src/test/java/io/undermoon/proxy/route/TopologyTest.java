@@ -21,7 +21,7 @@ class TopologyTest {
         RouteTable t = RouteTable.build(1, "mydb", ClusterConfig.DEFAULT,
                 Map.of("127.0.0.1:6379", List.of(SlotRange.stable(0, 8000))),
                 Map.of("127.0.0.1:7000", List.of(SlotRange.stable(8001, 16383))),
-                "127.0.0.1:5299", "v2", new BackendRegistry());
+                "127.0.0.1:5299", "v2", new BackendRegistry(), MigrationLookup.NONE);
         assertThat(t.topology().nodesText()).isEqualTo(
                 "mydb____________________9f8fca2805923328 127.0.0.1:5299@5299 myself,master - 0 0 1 connected 0-8000\n"
                 + "mydb____________________d458dd9b55cc9ad9 127.0.0.1:7000@5299 master - 0 0 1 connected 8001-16383\n");
@@ -36,7 +36,7 @@ class TopologyTest {
     void singleSlotsV1FormatAndEmptyProxy() {
         RouteTable t = RouteTable.build(233, "testcluster", ClusterConfig.DEFAULT,
                 Map.of("127.0.0.1:6379", List.of(SlotRange.stable(RangeList.of(new Range(0, 100), new Range(300, 300))))),
-                Map.of(), "x".repeat(50), "v1", new BackendRegistry());
+                Map.of(), "x".repeat(50), "v1", new BackendRegistry(), MigrationLookup.NONE);
         assertThat(t.topology().nodesText()).isEqualTo(
                 "testcluster_____________a744988af9aa86ed " + "x".repeat(50) + " myself,master - 0 0 233 connected 0-100 300\n");
         RouteTable empty = RouteTable.empty("127.0.0.1:5299", "v2");
@@ -53,7 +53,7 @@ class TopologyTest {
                 Map.of("127.0.0.1:7001", List.of(SlotRange.stable(100, 199),
                                 new SlotRange(RangeList.of(new Range(200, 299)), new SlotRangeTag.Migrating(meta))),
                         "127.0.0.1:7002", List.of(new SlotRange(RangeList.of(new Range(200, 299)), new SlotRangeTag.Importing(meta)))),
-                "127.0.0.1:7000", "v2", new BackendRegistry());
+                "127.0.0.1:7000", "v2", new BackendRegistry(), MigrationLookup.NONE);
         assertThat(t.route(250)).isEqualTo(new Route.Peer("127.0.0.1:7002"));
         assertThat(t.topology().nodesText()).contains("127.0.0.1:7001@5299 master - 0 0 6 connected 100-199\n")
                 .contains("127.0.0.1:7002@5299 master - 0 0 6 connected 200-299\n");
