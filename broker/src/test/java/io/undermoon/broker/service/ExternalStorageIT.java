@@ -11,7 +11,6 @@ import io.undermoon.broker.testing.Brokers;
 import io.undermoon.broker.testing.TestStorageServer;
 import io.undermoon.model.Json;
 import io.undermoon.model.broker.MetaStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
