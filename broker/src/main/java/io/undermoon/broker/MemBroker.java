@@ -33,6 +33,7 @@ public final class MemBroker implements AutoCloseable {
     private final BrokerService service;
     private final ReplicaPusher pusher;
     private final Javalin http;
+    private final int port;
     private volatile boolean closed;
 
     private MemBroker(BrokerConfig config, MetaStorage storage, BrokerService service, ReplicaPusher pusher, Javalin http) {
@@ -41,6 +42,7 @@ public final class MemBroker implements AutoCloseable {
         this.service = service;
         this.pusher = pusher;
         this.http = http;
+        this.port = http.port();
     }
 
     public static MemBroker start(BrokerConfig config) throws BrokerStartException {
@@ -107,7 +109,7 @@ public final class MemBroker implements AutoCloseable {
 
     /** The port the HTTP API listens on (the actual one when the config said 0). */
     public int port() {
-        return http.port();
+        return port;
     }
 
     /** {@code host:port} to reach the API. */
@@ -146,6 +148,6 @@ public final class MemBroker implements AutoCloseable {
         http.stop();
         pusher.close();
         storage.close();
-        LOG.info("memory broker on port {} stopped", http.port());
+        LOG.info("memory broker on port {} stopped", port);
     }
 }
