@@ -11,7 +11,6 @@ import io.undermoon.broker.store.BrokerException;
 import io.undermoon.model.broker.AddProxyRequest;
 import io.undermoon.model.broker.AddressesResponse;
 import io.undermoon.model.broker.ClusterNodeNumberRequest;
-import io.undermoon.model.broker.ClusterResponse;
 import io.undermoon.model.broker.FailedAddressesResponse;
 import io.undermoon.model.broker.HostsCannotFailResponse;
 import io.undermoon.model.broker.MetaStore;
@@ -130,12 +129,10 @@ public final class BrokerHttpApi {
         // coordinator-facing
         r.get(API + "/clusters/names", wrap(ctx -> Responses.json(ctx, new NamesResponse(service.clusterNames(
                 Requests.queryNumber(ctx, "offset", 0), Requests.queryNumber(ctx, "limit", Long.MAX_VALUE))))));
-        r.get(API + "/clusters/meta/{name}", wrap(ctx ->
-                Responses.json(ctx, new ClusterResponse(service.clusterMeta(ctx.pathParam("name"))))));
+        r.get(API + "/clusters/meta/{name}", wrap(ctx -> Responses.jsonBytes(ctx, service.clusterMetaJson(ctx.pathParam("name")))));
         r.get(API + "/proxies/addresses", wrap(ctx -> Responses.json(ctx, new AddressesResponse(service.proxyAddresses(
                 Requests.queryNumber(ctx, "offset", 0), Requests.queryNumber(ctx, "limit", Long.MAX_VALUE))))));
-        r.get(API + "/proxies/meta/{address}", wrap(ctx ->
-                Responses.json(ctx, new ProxyResponse(service.proxyMeta(ctx.pathParam("address"))))));
+        r.get(API + "/proxies/meta/{address}", wrap(ctx -> Responses.jsonBytes(ctx, service.proxyMetaJson(ctx.pathParam("address")))));
         r.post(API + "/failures/{address}/{reporter}", wrap(ctx -> {
             service.addFailure(ctx.pathParam("address"), ctx.pathParam("reporter"));
             Responses.empty(ctx);
