@@ -2,8 +2,10 @@ package io.undermoon.broker.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.undermoon.broker.service.BrokerService;
 import io.undermoon.broker.store.BrokerError;
@@ -53,7 +55,7 @@ public final class BrokerHttpApi {
         void handle(Context ctx) throws Exception;
     }
 
-    private io.javalin.http.Handler wrap(Route route) {
+    private Handler wrap(Route route) {
         return ctx -> {
             try {
                 route.handle(ctx);
@@ -73,7 +75,8 @@ public final class BrokerHttpApi {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.concurrency.useVirtualThreads = true;
-        config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+        // gzip is ours (Responses), so that it follows Accept-Encoding exactly
+        config.http.compressionStrategy = CompressionStrategy.NONE;
         config.http.maxRequestSize = maxBody;
         config.http.generateEtags = false;
         config.router.ignoreTrailingSlashes = true;
@@ -88,9 +91,6 @@ public final class BrokerHttpApi {
                 default -> BrokerError.INTERNAL_ERROR;
             };
             error(ctx, new BrokerException(code, e.getMessage()));
-            if (code == BrokerError.NOT_FOUND) {
-                ctx.status(404);
-            }
         });
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure handling {} {}", ctx.method(), ctx.path(), e);
