@@ -6,7 +6,11 @@ import picocli.CommandLine.Command;
 /** The one executable: {@code undermoon proxy|broker|coordinator|local|ctl}. */
 @Command(name = "undermoon", mixinStandardHelpOptions = true, version = "undermoon 0.1.0 (compatible with undermoon 0.6.2)",
         description = "A self-managed Redis clustering system.",
-        subcommands = {CommandLine.HelpCommand.class, ProxyCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            ProxyCommand.class,
+            BrokerCommand.class,
+        })
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
