@@ -28,6 +28,7 @@ public final class RoundLoop implements AutoCloseable {
     private volatile int lastErrorCount;
     private volatile boolean stopped;
     private Thread thread;
+    private String lastUnexpected;
 
     public RoundLoop(String name, Round round, Duration interval, Pacer pacer, ErrorLog errors, LongSupplier nanoTime) {
         this.name = name;
@@ -77,7 +78,10 @@ public final class RoundLoop implements AutoCloseable {
                 if (stopped) {
                     break;
                 }
-                LOG.error("{} loop: unexpected failure in a round", name, e);
+                if (!e.toString().equals(lastUnexpected)) { // the stack trace once; the ErrorLog says the rest
+                    LOG.error("{} loop: unexpected failure in a round", name, e);
+                    lastUnexpected = e.toString();
+                }
                 problems = List.of(new RoundError("round", "unexpected failure: " + e));
             }
             lastRoundNanos = nanoTime.getAsLong() - start;
