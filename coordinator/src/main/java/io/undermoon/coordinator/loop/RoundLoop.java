@@ -60,6 +60,11 @@ public final class RoundLoop implements AutoCloseable {
         return rounds.get();
     }
 
+    /** Problems met by the last completed round. */
+    public int lastProblemCount() {
+        return lastErrorCount;
+    }
+
     /** One line for {@code UMCTL DEBUG FUTURE}. */
     public String describe() {
         return "loop " + name + " rounds=" + rounds.get() + " last_round_ms=" + lastRoundNanos / 1_000_000
