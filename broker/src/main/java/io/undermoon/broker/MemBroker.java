@@ -15,6 +15,7 @@ import io.undermoon.broker.store.BrokerException;
 import io.undermoon.model.broker.MetaStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +136,7 @@ public final class MemBroker implements AutoCloseable {
     }
 
     /** Pushes the store to the replicas now (also done every {@code sync_meta_interval}). */
-    public java.util.List<String> pushToReplicas() {
+    public List<String> pushToReplicas() {
         return pusher.pushOnce();
     }
 

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             ProxyCommand.class,
             BrokerCommand.class,
             CoordinatorCommand.class,
+            LocalCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -26,7 +26,7 @@ public final class ProxyCommand implements Callable<Integer> {
             System.err.println("undermoon proxy: " + e.getMessage());
             return 2;
         }
-        ServerProxy proxy = ServerProxy.start(config, args -> { });
+        ServerProxy proxy = ServerProxy.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "proxy-shutdown"));
         proxy.awaitTermination();
         return 0;

@@ -171,7 +171,7 @@ class ProxyRobustnessIT {
             pool.shutdown();
             assertThat(unexpected).isEmpty();
             assertThat(TwoProxyCluster.inline(cluster.proxy1.port(), "UMCTL GETEPOCH")).isEqualTo(":3");
-            assertThat(cluster.proxy1.context().stats().moved.sum() + cluster.proxy2.context().stats().moved.sum())
+            assertThat(cluster.proxy1.context().stats().moved() + cluster.proxy2.context().stats().moved())
                     .as("clients were redirected after the moves").isPositive();
         }
     }
@@ -240,6 +240,47 @@ class ProxyRobustnessIT {
                 Thread.sleep(200);
             }
             assertThat(busy.get(key)).isEqualTo("x");
+        }
+    }
+
+    @Test
+    void activeRedirectionForwardsToThePeerWithAHopLimit() throws Exception {
+        try (TwoProxyCluster cluster = TwoProxyCluster.startWithConfig(
+                Map.of("active_redirection", true, "max_redirections", 4, "password", "pw"));
+                Jedis client = new Jedis("127.0.0.1", cluster.proxy1.port())) {
+            client.auth("pw");
+            // "a" (slot 15495) belongs to proxy 2: proxy 1 forwards instead of answering MOVED
+            assertThat(client.set("a", "forwarded")).isEqualTo("OK");
+            assertThat(client.get("a")).isEqualTo("forwarded");
+            try (Jedis redis2 = new Jedis("127.0.0.1", cluster.redis2.port())) {
+                assertThat(redis2.get("a")).isEqualTo("forwarded");
+            }
+            assertThat(client.incr("{a}n")).isEqualTo(1);
+            // a forwarded command with no hop left that would need another hop is refused
+            String key = keyFor(8192, 16383, "x");
+            assertThat(TwoProxyCluster.inlineAuthed(cluster.proxy1.port(), "pw", "UMFORWARD 0 GET " + key))
+                    .isEqualTo("-ERR_TOO_MANY_REDIRECTIONS");
+            assertThat(TwoProxyCluster.inlineAuthed(cluster.proxy2.port(), "pw", "UMFORWARD 1 SET " + key + " v"))
+                    .isEqualTo("+OK");
+            assertThat(TwoProxyCluster.inlineAuthed(cluster.proxy2.port(), "pw", "UMFORWARD x GET " + key))
+                    .isEqualTo("-invalid redirection times");
+            assertThat(TwoProxyCluster.inline(cluster.proxy2.port(), "UMFORWARD 1 GET " + key)).startsWith("-NOAUTH");
+        }
+    }
+
+    @Test
+    void prometheusMetricsCountWhatHappened() throws Exception {
+        try (TwoProxyCluster cluster = TwoProxyCluster.start(Map.of("metrics_address", "127.0.0.1:0"));
+                Jedis client = new Jedis("127.0.0.1", cluster.proxy1.port())) {
+            client.set(keyFor(0, 8191, "m"), "1");
+            assertThatThrownBy(() -> client.get("a")).hasMessageContaining("MOVED");
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + cluster.proxy1.metricsPort()
+                            + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("undermoon_proxy_moved_replies_total 1.0")
+                    .contains("undermoon_proxy_epoch 1.0").contains("undermoon_proxy_covered_slots 16384.0")
+                    .containsPattern("undermoon_proxy_forwarded_commands_total [1-9]");
         }
     }
 

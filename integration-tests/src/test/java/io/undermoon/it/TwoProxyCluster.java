@@ -50,9 +50,13 @@ final class TwoProxyCluster implements AutoCloseable {
 
     /** Proxies that require AUTH; SETCLUSTER is sent after authenticating. */
     static TwoProxyCluster startWithPassword(String password) throws Exception {
-        TwoProxyCluster c = new TwoProxyCluster(Map.of("password", password));
+        return startWithConfig(Map.of("password", password));
+    }
+
+    static TwoProxyCluster startWithConfig(Map<String, Object> config) throws Exception {
+        TwoProxyCluster c = new TwoProxyCluster(config);
         try {
-            c.password = password;
+            c.password = (String) config.get("password");
             c.setCluster(1, "0-8191", "8192-16383");
         } catch (Exception e) {
             c.close();
@@ -100,6 +104,10 @@ final class TwoProxyCluster implements AutoCloseable {
         if (password == null) {
             return inline(port, command);
         }
+        return inlineAuthed(port, password, command);
+    }
+
+    static String inlineAuthed(int port, String password, String command) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);

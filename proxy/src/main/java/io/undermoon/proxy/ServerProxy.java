@@ -20,11 +20,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.undermoon.model.Addresses;
-import io.undermoon.model.umctl.SetReplArgs;
 import io.undermoon.proxy.backend.LoopResources;
-import io.undermoon.proxy.meta.NoMigrations;
+import io.undermoon.proxy.migration.MigrationManager;
 import io.undermoon.proxy.meta.ReplicationState;
 import io.undermoon.proxy.meta.UmctlCommands;
+import io.undermoon.proxy.replication.ReplicationManager;
 import io.undermoon.proxy.route.LocalBackend;
 import io.undermoon.proxy.route.RouteTable;
 import io.undermoon.proxy.session.ClientSession;
@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,27 +56,34 @@ public final class ServerProxy implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private Channel serverChannel;
 
-    private ServerProxy(ProxyConfig config, Consumer<SetReplArgs> replicationListener) {
+    private final ReplicationManager replication;
+    private MigrationManager migrations;
+    private ProxyMetrics metrics;
+
+    private ServerProxy(ProxyConfig config) {
         this.config = config;
-        this.context = new ProxyContext(config, new ReplicationState(replicationListener), this::close);
+        ReplicationManager[] manager = new ReplicationManager[1];
+        this.context = new ProxyContext(config, new ReplicationState(args -> manager[0].accept(args)), this::close);
+        this.replication = new ReplicationManager(context.meta().registry(),
+                Duration.ofMillis(config.replicationInterval()), Duration.ofSeconds(1));
+        manager[0] = replication;
         boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        this.workerGroup = new MultiThreadIoEventLoopGroup(config.threadNumber(), io);
+        IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, ioFactory);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(config.threadNumber(), ioFactory);
         Class<? extends io.netty.channel.Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         for (EventExecutor e : workerGroup) {
-            loops.put(e, new LoopResources((EventLoop) e, clientClass, config.backendConnNum(), config.backendTimeout()));
+            LoopResources res = new LoopResources((EventLoop) e, clientClass, config.backendConnNum(), config.backendTimeout());
+            context.stats().register(res.stats());
+            config.password().ifPresent(pw -> res.setPeerAuth(io.netty.buffer.Unpooled.unreleasableBuffer(
+                    io.undermoon.resp.RespWriter.command(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, "AUTH", pw).asReadOnly())));
+            loops.put(e, res);
         }
         context.meta().addListener(this::retireUnusedBackends);
     }
 
     public static ServerProxy start(ProxyConfig config) throws InterruptedException {
-        return start(config, args -> { });
-    }
-
-    /** Starts a proxy whose SETREPL changes go to {@code replicationListener}. */
-    public static ServerProxy start(ProxyConfig config, Consumer<SetReplArgs> replicationListener) throws InterruptedException {
-        ServerProxy p = new ServerProxy(config, replicationListener);
+        ServerProxy p = new ServerProxy(config);
         try {
             p.bind();
         } catch (RuntimeException | InterruptedException e) {
@@ -89,9 +96,18 @@ public final class ServerProxy implements AutoCloseable {
     private void bind() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        UmctlCommands meta = new UmctlCommands(context, new NoMigrations());
+        CommandRouter[] routerRef = new CommandRouter[1];
+        migrations = new MigrationManager(config.password(), context.meta()::refresh, c -> {
+            ClientSession s = c.session();
+            if (s != null) {
+                s.loop().eventLoop().execute(() -> routerRef[0].reroute(s, c));
+            }
+        }, context.meta()::table);
+        context.meta().setMigrations(migrations);
+        UmctlCommands meta = new UmctlCommands(context, migrations);
         LocalCommands local = new LocalCommands(context, meta);
-        CommandRouter router = new CommandRouter(context, local);
+        CommandRouter router = new CommandRouter(context, local, migrations.stats());
+        routerRef[0] = router;
         long sessionTimeout = config.sessionTimeout();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -111,6 +127,13 @@ public final class ServerProxy implements AutoCloseable {
                         ch.pipeline().addLast(new ClientSession(context, res, router));
                     }
                 });
+        if (!config.metricsAddress().isEmpty()) {
+            try {
+                metrics = ProxyMetrics.start(config.metricsAddress(), context, migrations.stats());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot serve metrics on " + config.metricsAddress() + ": " + e.getMessage(), e);
+            }
+        }
         Addresses.HostPort hp = Addresses.parse(config.address()).orElseThrow();
         serverChannel = b.bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();
         LOG.info("server proxy listening on {} (announce {}, {} threads, {} transport)", serverChannel.localAddress(),
@@ -122,13 +145,19 @@ public final class ServerProxy implements AutoCloseable {
         for (LocalBackend b : table.locals()) {
             live.add(b.id());
         }
+        Set<String> peers = new HashSet<>(table.peer().keySet());
         for (LoopResources res : loops.values()) {
-            res.eventLoop().execute(() -> res.retainOnly(live, Set.of()));
+            res.eventLoop().execute(() -> res.retainOnly(live, peers));
         }
     }
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The metrics port, or -1 when metrics are off. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     public ProxyContext context() {
@@ -143,6 +172,13 @@ public final class ServerProxy implements AutoCloseable {
     public void close() {
         if (closed.getCount() == 0) {
             return;
+        }
+        replication.close();
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (migrations != null) {
+            migrations.stopAll();
         }
         if (serverChannel != null) {
             serverChannel.close();

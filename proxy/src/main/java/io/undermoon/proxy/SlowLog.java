@@ -23,7 +23,6 @@ public final class SlowLog {
 
     private final AtomicReferenceArray<Entry> ring;
     private final AtomicLong written = new AtomicLong();
-    private final AtomicLong sampled = new AtomicLong();
     private volatile long logSlowerThanMicros;
     private volatile long sampleRate;
 
@@ -31,12 +30,6 @@ public final class SlowLog {
         this.ring = new AtomicReferenceArray<>(length);
         this.logSlowerThanMicros = logSlowerThanMicros;
         this.sampleRate = Math.max(1, sampleRate);
-    }
-
-    /** True for the commands to time. */
-    public boolean sample() {
-        long rate = sampleRate;
-        return rate <= 1 || sampled.incrementAndGet() % rate == 0;
     }
 
     public void record(long sessionId, long startNanos, long endNanos, String command) {

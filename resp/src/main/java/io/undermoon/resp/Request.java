@@ -108,6 +108,33 @@ public class Request {
     }
 
     /**
+     * Replaces this request by the sub-command made of its arguments {@code from..argc-1}, encoded as
+     * a new RESP array (used to unwrap a forwarded command). The old bytes are released.
+     */
+    public final void unwrap(int from, io.netty.buffer.ByteBufAllocator alloc) {
+        int n = argc - from;
+        int size = 16;
+        for (int i = from; i < argc; i++) {
+            size += argLength(i) + 16;
+        }
+        ByteBuf out = alloc.buffer(size);
+        RespWriter.arrayHeader(out, n);
+        int[] newArgs = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            int len = argLength(from + i);
+            RespWriter.bulkHeader(out, len);
+            newArgs[2 * i] = out.writerIndex();
+            newArgs[2 * i + 1] = len;
+            out.writeBytes(raw, argOffset(from + i), len);
+            out.writeByte('\r').writeByte('\n');
+        }
+        raw.release();
+        raw = out;
+        args = newArgs;
+        argc = n;
+    }
+
+    /**
      * Hands the request bytes over to the caller (to write them to a backend) and forgets them; the
      * arguments are not readable afterwards.
      */

@@ -2,8 +2,10 @@ package io.undermoon.broker.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.undermoon.broker.service.BrokerService;
 import io.undermoon.broker.store.BrokerError;
@@ -11,7 +13,6 @@ import io.undermoon.broker.store.BrokerException;
 import io.undermoon.model.broker.AddProxyRequest;
 import io.undermoon.model.broker.AddressesResponse;
 import io.undermoon.model.broker.ClusterNodeNumberRequest;
-import io.undermoon.model.broker.ClusterResponse;
 import io.undermoon.model.broker.FailedAddressesResponse;
 import io.undermoon.model.broker.HostsCannotFailResponse;
 import io.undermoon.model.broker.MetaStore;
@@ -54,7 +55,7 @@ public final class BrokerHttpApi {
         void handle(Context ctx) throws Exception;
     }
 
-    private io.javalin.http.Handler wrap(Route route) {
+    private Handler wrap(Route route) {
         return ctx -> {
             try {
                 route.handle(ctx);
@@ -74,7 +75,8 @@ public final class BrokerHttpApi {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.concurrency.useVirtualThreads = true;
-        config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+        // gzip is ours (Responses), so that it follows Accept-Encoding exactly
+        config.http.compressionStrategy = CompressionStrategy.NONE;
         config.http.maxRequestSize = maxBody;
         config.http.generateEtags = false;
         config.router.ignoreTrailingSlashes = true;
@@ -89,9 +91,6 @@ public final class BrokerHttpApi {
                 default -> BrokerError.INTERNAL_ERROR;
             };
             error(ctx, new BrokerException(code, e.getMessage()));
-            if (code == BrokerError.NOT_FOUND) {
-                ctx.status(404);
-            }
         });
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure handling {} {}", ctx.method(), ctx.path(), e);
@@ -130,12 +129,10 @@ public final class BrokerHttpApi {
         // coordinator-facing
         r.get(API + "/clusters/names", wrap(ctx -> Responses.json(ctx, new NamesResponse(service.clusterNames(
                 Requests.queryNumber(ctx, "offset", 0), Requests.queryNumber(ctx, "limit", Long.MAX_VALUE))))));
-        r.get(API + "/clusters/meta/{name}", wrap(ctx ->
-                Responses.json(ctx, new ClusterResponse(service.clusterMeta(ctx.pathParam("name"))))));
+        r.get(API + "/clusters/meta/{name}", wrap(ctx -> Responses.jsonBytes(ctx, service.clusterMetaJson(ctx.pathParam("name")))));
         r.get(API + "/proxies/addresses", wrap(ctx -> Responses.json(ctx, new AddressesResponse(service.proxyAddresses(
                 Requests.queryNumber(ctx, "offset", 0), Requests.queryNumber(ctx, "limit", Long.MAX_VALUE))))));
-        r.get(API + "/proxies/meta/{address}", wrap(ctx ->
-                Responses.json(ctx, new ProxyResponse(service.proxyMeta(ctx.pathParam("address"))))));
+        r.get(API + "/proxies/meta/{address}", wrap(ctx -> Responses.jsonBytes(ctx, service.proxyMetaJson(ctx.pathParam("address")))));
         r.post(API + "/failures/{address}/{reporter}", wrap(ctx -> {
             service.addFailure(ctx.pathParam("address"), ctx.pathParam("reporter"));
             Responses.empty(ctx);

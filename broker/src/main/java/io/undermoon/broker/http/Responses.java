@@ -18,7 +18,12 @@ final class Responses {
 
     /** JSON, gzipped when the client accepts gzip. */
     static void json(Context ctx, Object value) {
-        byte[] body = BrokerJson.write(value);
+        jsonBytes(ctx, BrokerJson.write(value));
+    }
+
+    /** Already serialized JSON, gzipped when the client accepts gzip. */
+    static void jsonBytes(Context ctx, byte[] json) {
+        byte[] body = json;
         ctx.contentType("application/json");
         ctx.header("Vary", "Accept-Encoding");
         if (acceptsGzip(ctx.header("Accept-Encoding"))) {

@@ -1,5 +1,6 @@
 package io.undermoon.broker.service;
 
+import io.undermoon.broker.BrokerJson;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.broker.store.AutoScale;
 import io.undermoon.broker.store.BrokerError;
@@ -14,12 +15,14 @@ import io.undermoon.broker.view.ClusterViews;
 import io.undermoon.model.ClusterName;
 import io.undermoon.model.broker.AddProxyRequest;
 import io.undermoon.model.broker.ClusterInfo;
+import io.undermoon.model.broker.ClusterResponse;
 import io.undermoon.model.broker.ClusterStore;
 import io.undermoon.model.broker.ClusterView;
 import io.undermoon.model.broker.MetaStore;
 import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.NodeView;
 import io.undermoon.model.broker.ProxyResource;
+import io.undermoon.model.broker.ProxyResponse;
 import io.undermoon.model.broker.ProxyView;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,6 +47,8 @@ public final class BrokerService {
     private final boolean purgeFailuresOnRead;
     private final ReentrantLock scaleLock = new ReentrantLock();
     private final AtomicReference<List<String>> replicaAddresses;
+    private final ViewCache clusterViews = new ViewCache();
+    private final ViewCache proxyViews = new ViewCache();
 
     public BrokerService(BrokerConfig config, MetaStorage storage, ProxyEpochReader epochReader, Clock clock,
                          boolean purgeFailuresOnRead) {
@@ -132,6 +137,24 @@ public final class BrokerService {
 
     public ProxyView proxyMeta(String address) {
         return ClusterViews.proxy(storage.snapshot(), address, limit());
+    }
+
+    /** {@code {"cluster": ...}} as JSON, cached per published store. */
+    public byte[] clusterMetaJson(String name) {
+        MetaStore s = storage.snapshot();
+        if (!ClusterName.isValid(name) || !s.clusters().containsKey(name)) {
+            return BrokerJson.write(new ClusterResponse(null));
+        }
+        return clusterViews.get(s, name, n -> BrokerJson.write(new ClusterResponse(ClusterViews.cluster(s.clusters().get(n), limit()))));
+    }
+
+    /** {@code {"proxy": ...}} as JSON, cached per published store. */
+    public byte[] proxyMetaJson(String address) {
+        MetaStore s = storage.snapshot();
+        if (!s.allProxies().containsKey(address)) {
+            return BrokerJson.write(new ProxyResponse(null));
+        }
+        return proxyViews.get(s, address, a -> BrokerJson.write(new ProxyResponse(ClusterViews.proxy(s, a, limit()))));
     }
 
     public ClusterInfo clusterInfo(String name) throws BrokerException {

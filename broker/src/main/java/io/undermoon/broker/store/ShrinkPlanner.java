@@ -3,7 +3,6 @@ package io.undermoon.broker.store;
 import io.undermoon.model.Range;
 import io.undermoon.model.RangeList;
 import io.undermoon.model.SlotHash;
-import io.undermoon.model.SlotRange;
 import io.undermoon.model.broker.ChunkStore;
 import io.undermoon.model.broker.ClusterStore;
 import java.util.ArrayList;

@@ -407,6 +407,52 @@ class BrokerApiIT {
     }
 
     @Test
+    void concurrentCallsAreSerializedAndReadsNeverSeeAHalfChange() throws Exception {
+        int writers = 8;
+        int perWriter = 40;
+        java.util.concurrent.atomic.AtomicInteger badReads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int ww = w;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < perWriter; i++) {
+                    int k = ww * perWriter + i;
+                    Reply r = api.addProxy("10.0." + ww + "." + i + ":6000", "10.1.0.1:" + (10000 + 2 * k), "10.1.0.1:" + (10001 + 2 * k),
+                            "host" + (k % 5));
+                    if (r.status() != 200) {
+                        badReads.incrementAndGet();
+                    }
+                    api.post("/failures/10.0." + ww + "." + i + ":6000/r" + ww);
+                }
+            }));
+        }
+        Thread reader = Thread.ofVirtual().start(() -> {
+            while (!done.get()) {
+                // every published store is consistent: one epoch bump per proxy and per report
+                JsonNode m = api.get("/metadata").json();
+                int proxies = m.get("all_proxies").size();
+                int reports = 0;
+                for (JsonNode f : m.get("failures")) {
+                    reports += f.size();
+                }
+                if (m.get("global_epoch").asInt() != proxies + reports) {
+                    badReads.incrementAndGet();
+                }
+            }
+        });
+        for (Thread t : threads) {
+            t.join();
+        }
+        done.set(true);
+        reader.join();
+        assertThat(badReads).hasValue(0);
+        assertThat(epoch()).isEqualTo(2L * writers * perWriter);
+        assertThat(ok(api.get("/proxies/addresses")).json().get("addresses")).hasSize(writers * perWriter);
+        assertThat(ok(api.get("/failures")).json().get("addresses")).hasSize(writers * perWriter);
+    }
+
+    @Test
     void resourceCheck() {
         register(4, 2);
         assertThat(ok(api.post("/resources/failures/check")).text()).isEqualTo("{\"hosts_cannot_fail\":[]}");

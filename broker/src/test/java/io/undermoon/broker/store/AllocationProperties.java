@@ -75,6 +75,12 @@ class AllocationProperties {
         return Arbitraries.integers().between(2, 12);
     }
 
+    /**
+     * With equal hosts, no host gets more than one master above its even share, and the busiest and
+     * the idlest host differ by at most 2. (Not 1: the reference's rule "least linked first, then most
+     * free" can pair the last fullest host with another one because the two are already linked; jqwik
+     * found 10 hosts x 3 proxies, 10 chunks: one host gets 3 masters and one gets 1.)
+     */
     @Property(tries = 200)
     void mastersSpreadEvenlyOverEqualHosts(@ForAll("hostCount") int hosts, @ForAll @IntRange(min = 1, max = 5) int perHost,
                                           @ForAll @IntRange(min = 1, max = 30) int chunks) throws BrokerException {
@@ -95,6 +101,8 @@ class AllocationProperties {
         }
         int max = masters.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         int min = masters.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
-        assertThat(max - min).as("masters per host %s", masters).isLessThanOrEqualTo(1);
+        int share = (chunks * 2 + hosts - 1) / hosts;
+        assertThat(max).as("masters per host %s", masters).isLessThanOrEqualTo(share + 1);
+        assertThat(max - min).as("masters per host %s", masters).isLessThanOrEqualTo(2);
     }
 }

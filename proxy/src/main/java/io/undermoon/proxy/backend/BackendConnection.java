@@ -53,6 +53,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** 0 means "never time out" (a blocking command without timeout). */
     private long timeoutNanos;
     private boolean retireWhenIdle;
+    /** sent first on every new connection (AUTH to peer proxies), its reply checked and dropped. */
+    private ByteBuf initCommand;
     boolean dirty;
 
     BackendConnection(LoopResources loop, String address, boolean dedicated, long timeoutNanos) {
@@ -72,6 +74,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     public int inFlightCount() {
         return inFlight.size() + waitingTargets.size();
+    }
+
+    void setInitCommand(ByteBuf initCommand) {
+        this.initCommand = initCommand;
     }
 
     void setTimeoutNanos(long timeoutNanos) {
@@ -146,6 +152,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 state = State.CONNECTED;
                 backoffNanos = MIN_BACKOFF_NANOS;
                 lastProgressNanos = System.nanoTime();
+                if (initCommand != null) {
+                    inFlight.add(new InitReply(address));
+                    channel.write(initCommand.duplicate(), channel.voidPromise());
+                }
                 while (!waitingPayloads.isEmpty()) {
                     inFlight.add(waitingTargets.poll());
                     channel.write(waitingPayloads.poll(), channel.voidPromise());
@@ -290,6 +300,21 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Closes a dedicated connection whose client went away (Redis then unblocks the command). */
     public void closeForCancelledCommand() {
         close();
+    }
+
+    /** Drops the reply of the connection's init command, logging it when it is an error. */
+    private record InitReply(String address) implements ReplyTarget {
+        @Override
+        public void complete(ByteBuf reply) {
+            try {
+                if (reply.isReadable() && reply.getByte(reply.readerIndex()) == '-') {
+                    LOG.error("peer {} refused our AUTH: {}", address,
+                            reply.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+                }
+            } finally {
+                reply.release();
+            }
+        }
     }
 
     boolean isClosed() {

@@ -16,6 +16,12 @@ public final class BackendGroup {
         }
     }
 
+    void setInitCommand(io.netty.buffer.ByteBuf initCommand) {
+        for (BackendConnection c : connections) {
+            c.setInitCommand(initCommand);
+        }
+    }
+
     public String address() {
         return address;
     }

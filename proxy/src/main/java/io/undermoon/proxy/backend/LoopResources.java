@@ -1,6 +1,7 @@
 package io.undermoon.proxy.backend;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -45,6 +46,8 @@ public final class LoopResources {
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushAll;
     private Bootstrap bootstrap;
+    private ByteBuf peerAuth;
+    private final LoopStats stats = new LoopStats();
 
     public LoopResources(EventLoop loop, Class<? extends Channel> channelClass, int connectionsPerBackend,
             long backendTimeoutMillis) {
@@ -54,6 +57,10 @@ public final class LoopResources {
         this.backendTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backendTimeoutMillis);
         long checkEvery = Math.max(10, Math.min(1000, backendTimeoutMillis / 4));
         loop.scheduleAtFixedRate(this::checkTimeouts, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+    }
+
+    public LoopStats stats() {
+        return stats;
     }
 
     public EventLoop eventLoop() {
@@ -82,8 +89,20 @@ public final class LoopResources {
 
     /** A group for an address that is not a local backend (peer proxies, migration sources). */
     public BackendGroup groupFor(String address) {
-        return extraGroups.computeIfAbsent(address,
-                a -> new BackendGroup(this, a, connectionsPerBackend, backendTimeoutNanos));
+        BackendGroup g = extraGroups.get(address);
+        if (g == null) {
+            g = new BackendGroup(this, address, connectionsPerBackend, backendTimeoutNanos);
+            if (peerAuth != null) {
+                g.setInitCommand(peerAuth);
+            }
+            extraGroups.put(address, g);
+        }
+        return g;
+    }
+
+    /** Peer proxies share our password: connections to them send this AUTH first. */
+    public void setPeerAuth(ByteBuf authCommand) {
+        this.peerAuth = authCommand;
     }
 
     /**

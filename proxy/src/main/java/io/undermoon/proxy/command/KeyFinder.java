@@ -99,6 +99,48 @@ public final class KeyFinder {
         return CROSS_SLOT;
     }
 
+    /** The argument indexes of every key of the command (allocates; for the migration path only). */
+    public static int[] keyIndexes(Request r, CommandSpec spec) {
+        int argc = r.argc();
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        if (spec.firstKey() > 0 && spec.firstKey() < argc) {
+            int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
+            for (int i = spec.firstKey(); i <= last; i += spec.step()) {
+                out.add(i);
+            }
+        }
+        int ni = spec.numkeysIndex();
+        if (ni > 0 && ni < argc) {
+            long n = r.argLong(ni);
+            for (int i = ni + 1; n > 0 && i <= ni + n && i < argc; i++) {
+                out.add(i);
+            }
+        }
+        if (spec.streams()) {
+            for (int i = 1; i < argc; i++) {
+                if (r.argEqualsIgnoreCase(i, STREAMS)) {
+                    int rest = argc - i - 1;
+                    for (int k = i + 1; k <= i + rest / 2; k++) {
+                        out.add(k);
+                    }
+                    break;
+                }
+            }
+        }
+        if (spec.write() && (spec.name().equals("SORT") || spec.name().startsWith("GEORADIUS"))) {
+            for (int i = 2; i + 1 < argc; i++) {
+                if (r.argEqualsIgnoreCase(i, STORE) || r.argEqualsIgnoreCase(i, STOREDIST)) {
+                    out.add(i + 1);
+                }
+            }
+        }
+        int[] a = new int[out.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = out.get(i);
+        }
+        return a;
+    }
+
     /** Index of the first key argument, or -1 (for migration per-key handling). */
     public static int firstKeyIndex(Request r, CommandSpec spec) {
         int argc = r.argc();

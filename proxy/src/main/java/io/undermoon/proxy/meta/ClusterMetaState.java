@@ -4,6 +4,8 @@ import io.undermoon.model.Addresses;
 import io.undermoon.model.ClusterConfig;
 import io.undermoon.model.SlotRange;
 import io.undermoon.proxy.ProxyConfig;
+import io.undermoon.proxy.migration.MigrationManager;
+import io.undermoon.proxy.route.MigrationLookup;
 import io.undermoon.proxy.route.BackendRegistry;
 import io.undermoon.proxy.route.RouteTable;
 import java.util.List;
@@ -28,14 +30,45 @@ public final class ClusterMetaState {
     private final BackendRegistry registry = new BackendRegistry();
     private final List<Consumer<RouteTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile RouteTable table;
+    private MigrationManager migrations;
+    private Inputs inputs;
+
+    /** The metadata of the current table, to re-render it when a migration changes state. */
+    private record Inputs(long epoch, String clusterName, Map<String, List<SlotRange>> local,
+            Map<String, List<SlotRange>> peer, ClusterConfig config) {}
 
     public ClusterMetaState(ProxyConfig config) {
         this.config = config;
         this.table = RouteTable.empty(config.announceAddress(), config.clusterNodesVersion());
     }
 
+    /** The registry of local Redis addresses (shared with the replication manager). */
+    public BackendRegistry registry() {
+        return registry;
+    }
+
     public RouteTable table() {
         return table;
+    }
+
+    public synchronized void setMigrations(MigrationManager migrations) {
+        this.migrations = migrations;
+    }
+
+    /** Rebuilds the table from the current metadata (task states changed what clients see). */
+    public synchronized void refresh() {
+        if (inputs == null) {
+            return;
+        }
+        table = RouteTable.build(inputs.epoch(), inputs.clusterName(), inputs.config(), inputs.local(), inputs.peer(),
+                config.announceAddress(), config.clusterNodesVersion(), registry, lookup());
+        for (Consumer<RouteTable> l : listeners) {
+            l.accept(table);
+        }
+    }
+
+    private MigrationLookup lookup() {
+        return migrations == null ? MigrationLookup.NONE : migrations;
     }
 
     /** Called (on the updating thread) after every accepted change. */
@@ -56,13 +89,20 @@ public final class ClusterMetaState {
         if (!force && epoch <= current.epoch()) {
             return SetResult.OLD_EPOCH;
         }
+        if (migrations != null) {
+            migrations.reconcile(clusterName, local, clusterConfig);
+        }
+        inputs = new Inputs(epoch, clusterName, local, peer, clusterConfig);
         RouteTable next = RouteTable.build(epoch, clusterName, clusterConfig, local, peer, config.announceAddress(),
-                config.clusterNodesVersion(), registry);
+                config.clusterNodesVersion(), registry, lookup());
         table = next;
         LOG.info("cluster '{}' epoch {} -> {}: {} local backends, {} peers, {} slots covered", clusterName,
                 current.epoch(), epoch, next.locals().size(), next.peer().size(), next.coveredSlots());
         for (Consumer<RouteTable> l : listeners) {
             l.accept(next);
+        }
+        if (migrations != null) {
+            migrations.startNew();
         }
         return SetResult.OK;
     }

@@ -47,7 +47,7 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
         void umsync(ClientSession s, Command c);
 
         /** "name: value" counters for UMCTL STATS. */
-        List<String> stats();
+        List<String> statsLines();
     }
 
     public UmctlCommands(ProxyContext proxy, MigrationHooks migration) {
@@ -60,8 +60,6 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
         ByteBufAllocator alloc = s.channel().alloc();
         switch (spec.name()) {
             case "UMSYNC" -> migration.umsync(s, c);
-            case "UMFORWARD" -> reply(c, Replies.error(alloc,
-                    "ERR UMFORWARD needs active_redirection, which this proxy does not enable"));
             default -> umctl(s, c, alloc);
         }
     }
@@ -104,7 +102,7 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
             case "STATS" -> {
                 List<String> lines = new ArrayList<>();
                 lines.add("# Migration");
-                lines.addAll(migration.stats());
+                lines.addAll(migration.statsLines());
                 reply(c, value(alloc, strings(lines)));
             }
             case "READY" -> reply(c, Replies.integer(alloc, ready() ? 1 : 0));

@@ -12,6 +12,11 @@ public final class BackendRegistry {
         return byAddress.computeIfAbsent(address, a -> new LocalBackend(a, next.getAndIncrement()));
     }
 
+    /** The backend of an address (registering it when new). */
+    public LocalBackend get(String address) {
+        return backend(address);
+    }
+
     public int size() {
         return next.get();
     }

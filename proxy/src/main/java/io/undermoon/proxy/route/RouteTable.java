@@ -42,17 +42,19 @@ public final class RouteTable {
 
     /** The table before any SETCLUSTER: no cluster, no slots. */
     public static RouteTable empty(String announceAddress, String nodesVersion) {
-        return build(0, "", ClusterConfig.DEFAULT, Map.of(), Map.of(), announceAddress, nodesVersion, new BackendRegistry());
+        return build(0, "", ClusterConfig.DEFAULT, Map.of(), Map.of(), announceAddress, nodesVersion, new BackendRegistry(),
+                MigrationLookup.NONE);
     }
 
     /**
-     * Builds the routes. Local ranges of every tag are served locally; for peers an IMPORTING range
-     * wins over a MIGRATING one (the importing side is where the slot is going), so that uninvolved
-     * proxies redirect deterministically. Slots of 16384 and above are ignored.
+     * Builds the routes. A local stable range is served locally, a local MIGRATING or IMPORTING
+     * range is handed to its migration task; for peers an IMPORTING range wins over a MIGRATING one
+     * (the importing side is where the slot is going), so that uninvolved proxies redirect
+     * deterministically. Slots of 16384 and above are ignored.
      */
     public static RouteTable build(long epoch, String clusterName, ClusterConfig config,
             Map<String, List<SlotRange>> local, Map<String, List<SlotRange>> peer,
-            String announceAddress, String nodesVersion, BackendRegistry registry) {
+            String announceAddress, String nodesVersion, BackendRegistry registry, MigrationLookup migrations) {
         SortedMap<String, List<SlotRange>> localSorted = new TreeMap<>(local);
         SortedMap<String, List<SlotRange>> peerSorted = new TreeMap<>(peer);
         Route[] slots = new Route[SlotHash.SLOT_NUM];
@@ -75,8 +77,15 @@ public final class RouteTable {
         for (var e : localSorted.entrySet()) {
             LocalBackend backend = registry.backend(e.getKey());
             locals.add(backend);
-            Route.Local route = new Route.Local(backend);
+            Route.Local stable = new Route.Local(backend);
             for (SlotRange sr : e.getValue()) {
+                Route route = stable;
+                var task = sr.tag().isStable() ? null : migrations.task(clusterName, sr);
+                if (task instanceof io.undermoon.proxy.migration.MigratingTask m) {
+                    route = new Route.Migrating(backend, m);
+                } else if (task instanceof io.undermoon.proxy.migration.ImportingTask i) {
+                    route = new Route.Importing(backend, i);
+                }
                 for (Range r : sr.rangeList().ranges()) {
                     for (int s = r.start(); s <= Math.min(r.end(), SlotHash.SLOT_NUM - 1); s++) {
                         slots[s] = route;
@@ -84,7 +93,8 @@ public final class RouteTable {
                 }
             }
         }
-        Topology topology = Topology.render(clusterName, epoch, announceAddress, nodesVersion, localSorted, peerSorted);
+        Topology topology = Topology.render(clusterName, epoch, announceAddress, nodesVersion, localSorted, peerSorted,
+                migrations);
         return new RouteTable(epoch, clusterName, config, Collections.unmodifiableSortedMap(localSorted),
                 Collections.unmodifiableSortedMap(peerSorted), slots, List.copyOf(locals), topology);
     }

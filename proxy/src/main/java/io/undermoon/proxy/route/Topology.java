@@ -21,9 +21,11 @@ import java.util.SortedMap;
  * SHARDS, INFO and MYID. Only masters appear (each proxy is one master node); the proxy itself
  * comes first, then its peers in address order.
  *
- * <p>Visibility during a migration: a local range is shown unless it is IMPORTING (it becomes ours
- * only at the switch); a peer range is shown unless it is MIGRATING (the importing peer is where
- * the slot is going). The migration issue refines this with the task states.
+ * <p>Visibility during a migration, with state(R) the state of the local task for the exact range
+ * list R (none when there is no local task): a MIGRATING range, local or peer, is shown only while
+ * state(R) is PRE_CHECK; an IMPORTING range is shown unless state(R) is PRE_CHECK. So the source
+ * shows R until it starts blocking, the destination from PRESWITCH on, and other proxies always
+ * on the destination.
  */
 public final class Topology {
     private final ByteBuf nodes;
@@ -44,12 +46,12 @@ public final class Topology {
     record Node(String address, String id, boolean myself, RangeList ranges) {}
 
     public static Topology render(String clusterName, long epoch, String announceAddress, String nodesVersion,
-            SortedMap<String, List<SlotRange>> local, SortedMap<String, List<SlotRange>> peer) {
+            SortedMap<String, List<SlotRange>> local, SortedMap<String, List<SlotRange>> peer, MigrationLookup migrations) {
         List<Node> nodes = new ArrayList<>();
         List<Range> mine = new ArrayList<>();
         for (List<SlotRange> ranges : local.values()) {
             for (SlotRange sr : ranges) {
-                if (!(sr.tag() instanceof SlotRangeTag.Importing)) {
+                if (visible(sr, migrations)) {
                     mine.addAll(sr.rangeList().ranges());
                 }
             }
@@ -61,7 +63,7 @@ public final class Topology {
             }
             List<Range> theirs = new ArrayList<>();
             for (SlotRange sr : e.getValue()) {
-                if (!(sr.tag() instanceof SlotRangeTag.Migrating)) {
+                if (visible(sr, migrations)) {
                     theirs.addAll(sr.rangeList().ranges());
                 }
             }
@@ -73,6 +75,15 @@ public final class Topology {
                 fixed(shardsReply(nodes)),
                 fixed(RespWriter.bulk(Unpooled.buffer(), infoText(nodes, epoch))),
                 nodes.get(0).id());
+    }
+
+    static boolean visible(SlotRange sr, MigrationLookup migrations) {
+        if (sr.tag().isStable()) {
+            return true;
+        }
+        io.undermoon.proxy.migration.MigrationState state = migrations.localState(sr.rangeList());
+        boolean preCheck = state == io.undermoon.proxy.migration.MigrationState.PRE_CHECK;
+        return sr.tag() instanceof SlotRangeTag.Migrating ? preCheck : !preCheck;
     }
 
     private static RangeList clip(RangeList rl) {

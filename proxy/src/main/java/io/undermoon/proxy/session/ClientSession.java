@@ -46,6 +46,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private Command blocked;
     private BackendConnection blockedOn;
     private boolean authenticated;
+    private long sinceLastSample;
     private String clientName;
 
     public ClientSession(ProxyContext proxy, LoopResources loop, CommandRouter router) {
@@ -72,6 +73,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     public Channel channel() {
         return channel;
+    }
+
+    /** One command in slowlog_sample_rate is timed; counted per session to keep threads apart. */
+    boolean sampleForSlowLog() {
+        if (++sinceLastSample >= proxy.slowLog().sampleRate()) {
+            sinceLastSample = 0;
+            return true;
+        }
+        return false;
     }
 
     public boolean isAuthenticated() {
@@ -129,7 +139,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 }
                 cmd.session = this;
                 queue.addLast(cmd);
-                proxy.stats().commands.increment();
+                loop.stats().commands++;
                 router.dispatch(this, cmd);
             }
             if (cumulation != null && !cumulation.isReadable()) {

@@ -20,6 +20,10 @@ public final class Command extends Request implements ReplyTarget {
     String slowlogText;
     /** for blocking commands: how long the command may block, 0 = forever. */
     long blockTimeoutMillis;
+    /** runs on a dedicated connection (a blocking command). */
+    boolean blocking;
+    /** hops left for active redirection, from UMFORWARD; -1 when the command came from a client. */
+    int redirectTimes = -1;
 
     @Override
     public void complete(ByteBuf reply) {

@@ -1,12 +1,18 @@
 package io.undermoon.proxy.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.undermoon.proxy.ProxyConfig;
+import io.undermoon.resp.RespWriter;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.backend.BackendConnection;
 import io.undermoon.proxy.command.CommandKind;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.command.CommandTable;
 import io.undermoon.proxy.command.KeyFinder;
+import io.undermoon.proxy.migration.Importer;
+import io.undermoon.proxy.migration.MigratingTask;
+import io.undermoon.proxy.migration.MigrationStats;
 import io.undermoon.proxy.route.LocalBackend;
 import io.undermoon.proxy.route.Route;
 import io.undermoon.proxy.route.RouteTable;
@@ -26,11 +32,20 @@ public final class CommandRouter {
     private final CommandTable table = CommandTable.get();
     private final LocalCommands local;
     private final String defaultRedirection;
+    private final boolean activeRedirection;
+    private final int maxRedirections;
+    private final CommandSpec umforward;
 
-    public CommandRouter(ProxyContext proxy, LocalCommands local) {
+    private final MigrationStats migrationStats;
+
+    public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
+        this.migrationStats = migrationStats;
         this.local = local;
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
+        this.activeRedirection = proxy.config().activeRedirection();
+        this.maxRedirections = proxy.config().maxRedirections();
+        this.umforward = table.lookup("UMFORWARD");
     }
 
     public void dispatch(ClientSession s, Command c) {
@@ -40,7 +55,7 @@ public final class CommandRouter {
             return;
         }
         c.spec = spec;
-        if (proxy.slowLog().sample()) {
+        if (s.sampleForSlowLog()) {
             c.startNanos = System.nanoTime();
             c.slowlogText = SlowLogText.of(c);
         }
@@ -61,7 +76,13 @@ public final class CommandRouter {
                 }
             }
             case BLOCKING -> blocking(s, c, spec);
-            case LOCAL -> local.handle(s, c, spec);
+            case LOCAL -> {
+                if (spec == umforward) {
+                    umforward(s, c);
+                } else {
+                    local.handle(s, c, spec);
+                }
+            }
             case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
             case ANY_MASTER -> anyMaster(s, c);
             case UNSUPPORTED -> reply(c, Replies.error(s.channel().alloc(), spec.message()));
@@ -112,7 +133,7 @@ public final class CommandRouter {
         return -2;
     }
 
-    private void keyed(ClientSession s, Command c, CommandSpec spec) {
+    void keyed(ClientSession s, Command c, CommandSpec spec) {
         int slot = slotOrReply(s, c, spec);
         if (slot == -2) {
             return;
@@ -136,12 +157,63 @@ public final class CommandRouter {
         }
         Route r = t.route(slot);
         if (r instanceof Route.Local l) {
-            forward(s, c, l.backend());
+            forwardLocal(s, c, l.backend());
         } else if (r instanceof Route.Peer p) {
-            proxy.stats().moved.increment();
-            reply(c, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));
+            redirect(s, c, slot, p.proxyAddress());
+        } else if (r instanceof Route.Migrating m) {
+            MigratingTask task = m.task();
+            if (task.serveLocally()) {
+                if (!forwardLocal(s, c, m.backend(), new Tracked(c, task))) {
+                    task.done();
+                }
+            } else if (!task.hold(c)) {
+                redirect(s, c, slot, task.meta().dstProxyAddress());
+            }
+        } else if (r instanceof Route.Importing i) {
+            switch (i.task().state()) {
+                case PRE_CHECK -> redirect(s, c, slot, i.task().meta().srcProxyAddress());
+                case SWITCH_COMMITTED -> forwardLocal(s, c, i.backend());
+                default -> new Importer(c, i.task(), s.loop(), s.id(), i.backend(), migrationStats,
+                        () -> forwardLocal(s, c, i.backend())).start();
+            }
         } else {
             reply(c, Replies.of(Replies.CLUSTERDOWN));
+        }
+    }
+
+    /** MOVED, or with active redirection, a forward to the owner. */
+    private void redirect(ClientSession s, Command c, int slot, String address) {
+        if (activeRedirection) {
+            forwardToPeer(s, c, address);
+        } else {
+            s.loop().stats().moved++;
+            reply(c, Replies.moved(s.channel().alloc(), slot, address));
+        }
+    }
+
+    /** Re-routes a command held during a migration switch (on the session's own event loop). */
+    public void reroute(ClientSession s, Command c) {
+        if (c.isCancelled()) {
+            return;
+        }
+        if (c.blocking) {
+            dispatchBlocking(s, c);
+        } else {
+            keyed(s, c, c.spec);
+        }
+    }
+
+    /** Reply target that counts the command as in flight on a migrating range until it is answered. */
+    private record Tracked(Command command, MigratingTask task) implements ReplyTarget {
+        @Override
+        public void complete(ByteBuf reply) {
+            task.done();
+            command.complete(reply);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return command.isCancelled();
         }
     }
 
@@ -154,9 +226,92 @@ public final class CommandRouter {
     }
 
     private void forward(ClientSession s, Command c, LocalBackend backend) {
-        proxy.stats().forwarded.increment();
+        s.loop().stats().forwarded++;
         BackendConnection conn = s.loop().group(backend).connection(s.id());
         conn.send(c.detachRaw(), c);
+    }
+
+    private boolean forwardLocal(ClientSession s, Command c, LocalBackend backend) {
+        return forwardLocal(s, c, backend, c);
+    }
+
+    /** Forwards to a local Redis unless it awaits promotion (then TRYAGAIN); false when not sent. */
+    private boolean forwardLocal(ClientSession s, Command c, LocalBackend backend, ReplyTarget target) {
+        if (backend.awaitingPromotion()) {
+            reply(c, Replies.of(Replies.TRYAGAIN_PROMOTION));
+            return false;
+        }
+        if (c.blocking) {
+            s.loop().stats().forwarded++;
+            BackendConnection conn = s.loop().acquireDedicated(backend.address(), c.blockTimeoutMillis);
+            s.setBlockedOn(conn);
+            conn.send(c.detachRaw(), target);
+            return true;
+        }
+        s.loop().stats().forwarded++;
+        s.loop().group(backend).connection(s.id()).send(c.detachRaw(), target);
+        return true;
+    }
+
+    // ---- active redirection ---------------------------------------------------------------
+
+    /**
+     * Sends the command to the peer that owns its slot and relays the reply. With a hop limit the
+     * command travels as {@code UMFORWARD <hops left> <command...>}; without one, unwrapped.
+     */
+    private void forwardToPeer(ClientSession s, Command c, String peer) {
+        int times = c.redirectTimes >= 0 ? c.redirectTimes : (maxRedirections == 0 ? -1 : maxRedirections - 1);
+        if (times == 0) {
+            reply(c, Replies.error(s.channel().alloc(), "ERR_TOO_MANY_REDIRECTIONS"));
+            return;
+        }
+        s.loop().stats().forwarded++;
+        int argc = c.argc();
+        ByteBuf raw = c.detachRaw();
+        ByteBuf payload;
+        if (times < 0) {
+            payload = raw;
+        } else {
+            ByteBuf header = s.channel().alloc().buffer(32);
+            RespWriter.arrayHeader(header, argc + 2);
+            RespWriter.bulk(header, "UMFORWARD");
+            RespWriter.bulk(header, Integer.toString(times - 1));
+            int bodyStart = raw.indexOf(raw.readerIndex(), raw.writerIndex(), (byte) '\n') + 1;
+            CompositeByteBuf composite = s.channel().alloc().compositeBuffer(2);
+            composite.addComponent(true, header);
+            composite.addComponent(true, raw.retainedSlice(bodyStart, raw.writerIndex() - bodyStart));
+            raw.release();
+            payload = composite;
+        }
+        s.loop().groupFor(peer).connection(s.id()).send(payload, c);
+    }
+
+    /** {@code UMFORWARD <n> <command...>} from a peer proxy: run the inner data command with n hops left. */
+    private void umforward(ClientSession s, Command c) {
+        long n = c.argLong(1);
+        if (n < 0) {
+            reply(c, Replies.error(s.channel().alloc(), "invalid redirection times"));
+            return;
+        }
+        c.unwrap(2, s.channel().alloc());
+        c.redirectTimes = (int) Math.min(n, ProxyConfig.MAX_REDIRECTIONS_LIMIT);
+        CommandSpec spec = table.lookup(c.raw(), c.argOffset(0), c.argLength(0));
+        if (spec == null) {
+            unknownCommand(s, c);
+            return;
+        }
+        c.spec = spec;
+        if (!spec.arityOk(c.argc())) {
+            reply(c, Replies.error(s.channel().alloc(), "ERR wrong number of arguments for '" + spec.lowerName() + "' command"));
+            return;
+        }
+        switch (spec.kind()) {
+            case KEYED -> keyed(s, c, spec);
+            case BLOCKING -> blocking(s, c, spec);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
+            case ANY_MASTER -> anyMaster(s, c);
+            default -> reply(c, Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
+        }
     }
 
     // ---- blocking commands ----------------------------------------------------------------
@@ -189,6 +344,7 @@ public final class CommandRouter {
             return;
         }
         c.blockTimeoutMillis = timeout;
+        c.blocking = true;
         // a blocked client sends nothing else: later commands wait, earlier ones finish first
         if (s.isHead(c)) {
             s.setBlocked(c, false);
@@ -202,19 +358,16 @@ public final class CommandRouter {
     void dispatchBlocking(ClientSession s, Command c) {
         int slot = KeyFinder.slot(c, c.spec);
         RouteTable t = proxy.meta().table();
-        if (!t.hasCluster()) {
-            noCluster(s, c, slot);
-            return;
+        Route r = t.hasCluster() ? t.route(slot) : null;
+        if (r instanceof Route.Migrating m) {
+            // a blocked command must not hold up the switch: it is not counted as in flight
+            if (m.task().serveLocally()) {
+                m.task().done();
+                forwardLocal(s, c, m.backend());
+                return;
+            }
         }
-        Route r = t.route(slot);
-        if (r instanceof Route.Local l) {
-            proxy.stats().forwarded.increment();
-            BackendConnection conn = s.loop().acquireDedicated(l.backend().address(), c.blockTimeoutMillis);
-            s.setBlockedOn(conn);
-            conn.send(c.detachRaw(), c);
-        } else {
-            route(s, c, t, slot);
-        }
+        route(s, c, t, slot);
     }
 
     /** The command's timeout in ms (0 = forever), -1 when not a number, -2 when negative. */
@@ -254,7 +407,7 @@ public final class CommandRouter {
             reply(c, Replies.of(Replies.CLUSTER_NOT_FOUND));
             return;
         }
-        forward(s, c, locals.get(0));
+        forwardLocal(s, c, locals.get(0));
     }
 
     private void fanOut(ClientSession s, Command c, CommandKind kind) {

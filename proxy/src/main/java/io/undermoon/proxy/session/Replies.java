@@ -27,6 +27,8 @@ public final class Replies {
     public static final ByteBuf MISSING_SUB_COMMAND = fixed("-Missing sub command\r\n");
     public static final ByteBuf INVALID_SUB_COMMAND = fixed("-Invalid sub command\r\n");
     public static final ByteBuf NO_KEY = fixed("-ERR this command has no key: the undermoon proxy cannot tell which node should run it\r\n");
+    public static final ByteBuf TRYAGAIN_PROMOTION =
+            fixed("-TRYAGAIN this proxy's Redis is being promoted to master (failover in progress); retry\r\n");
     public static final ByteBuf BUSY = fixed("-ERR proxy busy: too many pending commands on this connection\r\n");
 
     private Replies() {}

@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -96,6 +98,45 @@ public final class BlockingRespClient implements AutoCloseable {
             out.write(encode(args));
             out.flush();
             return reader.read();
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** Sends one command with binary arguments (keys, DUMP payloads) and waits for its reply. */
+    public RespReply command(byte[]... args) throws IOException {
+        return pipeline(List.<byte[][]>of(args)).get(0);
+    }
+
+    /**
+     * Sends several commands in one write and reads their replies in order; the command timeout
+     * bounds the whole exchange. Error replies are returned, not thrown.
+     */
+    public List<RespReply> pipeline(List<byte[][]> commands) throws IOException {
+        if (broken || socket.isClosed()) {
+            throw new IOException("connection is closed");
+        }
+        try {
+            deadlineNanos = System.nanoTime() + commandTimeout.toNanos();
+            for (byte[][] args : commands) {
+                if (args.length == 0) {
+                    throw new IllegalArgumentException("empty command");
+                }
+                out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (byte[] a : args) {
+                    out.write(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(a);
+                    out.write(CRLF);
+                }
+            }
+            out.flush();
+            List<RespReply> replies = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(reader.read());
+            }
+            return replies;
         } catch (IOException | RuntimeException e) {
             broken = true;
             closeQuietly(socket);

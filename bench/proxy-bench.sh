@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Throughput and latency of the server proxy beside twemproxy, both in front of the same Redis,
+# measured against that Redis directly in the same run (the machine is shared and noisy, so only
+# the ratios are meaningful). Then the proxy's resident memory with 10,000 idle clients.
+#
+#   bench/proxy-bench.sh [requests-per-run] [rounds]
+#
+# Needs redis-server, redis-benchmark and nutcracker (apt-get install redis-server redis-tools nutcracker).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+undermoon_find_java
+N=${1:-300000}
+ROUNDS=${2:-3}
+CLIENTS=50
+command -v nutcracker >/dev/null || { echo "install nutcracker (apt-get install nutcracker)" >&2; exit 1; }
+ulimit -n 65536 || true
+
+work=$(mktemp -d /tmp/undermoon-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+REDIS_PORT=$(free_port); PROXY_PORT=$(free_port); TW_PORT=$(free_port)
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --dir "$work" \
+  --logfile "$work/redis.log" &
+pids+=($!)
+
+cat > "$work/nutcracker.yml" <<YML
+bench:
+  listen: 127.0.0.1:$TW_PORT
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  preconnect: true
+  servers:
+   - 127.0.0.1:$REDIS_PORT:1
+YML
+nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
+pids+=($!)
+
+./undermoon --version >/dev/null   # build if needed, outside the measurement
+UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
+  ./undermoon proxy > "$work/proxy.log" 2>&1 &
+pids+=($!)
+PROXY_PID=$!
+
+for i in $(seq 100); do
+  redis-cli -p "$PROXY_PORT" PING >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break
+  sleep 0.2
+done
+redis-cli -p "$PROXY_PORT" UMCTL SETCLUSTER v2 1 NOFLAG bench "127.0.0.1:$REDIS_PORT" 1 0-16383 >/dev/null
+
+# warm up the JVM's JIT and every connection
+redis-benchmark -p "$PROXY_PORT" -t set,get -n 200000 -c $CLIENTS -P 16 -q >/dev/null 2>&1
+redis-benchmark -p "$PROXY_PORT" -t set,get -n 100000 -c $CLIENTS -q >/dev/null 2>&1
+redis-benchmark -p "$TW_PORT" -t set,get -n 100000 -c $CLIENTS -q >/dev/null 2>&1
+
+results="$work/results.csv"
+: > "$results"
+for round in $(seq "$ROUNDS"); do
+  for P in 1 16; do
+    for target in redis:$REDIS_PORT undermoon:$PROXY_PORT twemproxy:$TW_PORT; do
+      name=${target%%:*}; port=${target##*:}
+      redis-benchmark -p "$port" -t set,get -n "$N" -c $CLIENTS -P "$P" -r 100000 --csv 2>/dev/null \
+        | tail -n +2 | tr -d '"' | while IFS=, read -r test rps avg min p50 p95 p99 max; do
+            echo "$round,$P,$name,$test,$rps,$p50,$p99" >> "$results"
+          done
+    done
+  done
+done
+
+echo
+echo "redis-benchmark, $CLIENTS clients, $N requests per run, $ROUNDS rounds (median of rounds; ratio = rps / direct Redis rps)"
+python3 - "$results" <<'PY'
+import csv, statistics, sys
+rows = list(csv.reader(open(sys.argv[1])))
+data = {}
+for rnd, p, name, test, rps, p50, p99 in rows:
+    data.setdefault((int(p), test, name), []).append((float(rps), float(p50), float(p99)))
+print(f"{'pipeline':>8} {'test':>4} {'target':>10} {'req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}")
+for p in (1, 16):
+    for test in ("SET", "GET"):
+        base = statistics.median(r[0] for r in data[(p, test, "redis")])
+        for name in ("redis", "undermoon", "twemproxy"):
+            vals = data[(p, test, name)]
+            rps = statistics.median(v[0] for v in vals)
+            p50 = statistics.median(v[1] for v in vals)
+            p99 = statistics.median(v[2] for v in vals)
+            print(f"{p:>8} {test:>4} {name:>10} {rps:>10.0f} {p50:>7.3f} {p99:>7.3f} {rps/base:>6.2f}")
+PY
+
+echo
+echo "resident memory of the proxy (VmRSS) before and with 10,000 idle client connections:"
+java_pid=$(pgrep -f "undermoon.jar proxy" | head -1)
+rss() { awk '/VmRSS/ {print $2/1024 " MiB"}' "/proc/$1/status"; }
+echo "  after the load runs: $(rss "$java_pid")"
+python3 - "$PROXY_PORT" "$java_pid" <<'PY'
+import socket, sys, time
+port, pid = int(sys.argv[1]), sys.argv[2]
+socks = []
+for i in range(10000):
+    s = socket.create_connection(("127.0.0.1", port))
+    socks.append(s)
+# one round trip on each so that every connection is fully set up in the proxy
+for s in socks:
+    s.sendall(b"PING\r\n")
+for s in socks:
+    s.recv(16)
+time.sleep(2)
+rss = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0].split()[1]
+print(f"  with 10,000 idle clients: {int(rss)/1024:.1f} MiB")
+for s in socks:
+    s.close()
+PY

@@ -1,0 +1,146 @@
+package io.undermoon.bench.broker;
+
+import io.undermoon.broker.MemBroker;
+import io.undermoon.broker.config.BrokerConfig;
+import io.undermoon.model.config.ConfigSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The broker at scale: registers {@code --proxies} proxies on {@code --hosts} hosts, creates
+ * {@code --clusters} clusters of {@code --cluster-nodes} nodes, and measures the latency of
+ * create cluster, GET cluster meta and GET proxy meta as a client sees it (HTTP/1.1 keep-alive,
+ * one request at a time, a broker in the same JVM on 127.0.0.1). Prints a Markdown table.
+ *
+ * <p>{@code --meta-file true} makes every change write the meta file (fsync + rename) before it is
+ * published, as production does with {@code auto_update_meta_file}.
+ */
+public final class BrokerScaleBench {
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    private BrokerScaleBench(String address) {
+        this.base = "http://" + address + "/api/v3";
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>(Map.of("proxies", "1000", "hosts", "50", "clusters", "200", "cluster-nodes", "8",
+                "samples", "20000", "meta-file", "false", "seed", "1"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int proxies = Integer.parseInt(opts.get("proxies"));
+        int hosts = Integer.parseInt(opts.get("hosts"));
+        int clusters = Integer.parseInt(opts.get("clusters"));
+        int clusterNodes = Integer.parseInt(opts.get("cluster-nodes"));
+        int samples = Integer.parseInt(opts.get("samples"));
+        boolean metaFile = Boolean.parseBoolean(opts.get("meta-file"));
+        Random random = new Random(Long.parseLong(opts.get("seed")));
+
+        Map<String, Object> cfg = new HashMap<>(Map.of("address", "127.0.0.1:0"));
+        Path dir = Files.createTempDirectory("broker-bench");
+        if (metaFile) {
+            cfg.put("auto_update_meta_file", true);
+            cfg.put("meta_filename", dir.resolve("metadata").toString());
+        }
+        try (MemBroker broker = MemBroker.start(BrokerConfig.from(ConfigSource.of(cfg)))) {
+            BrokerScaleBench b = new BrokerScaleBench(broker.address());
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < proxies; i++) {
+                int host = i % hosts;
+                String ip = "10." + (host / 250) + "." + (host % 250) + "." + (1 + i / hosts % 250);
+                String p = ip + ":" + (6000 + i / hosts / 250);
+                addresses.add(p);
+                b.expect(200, b.send("POST", "/proxies/meta", "{\"proxy_address\": \"" + p + "\", \"nodes\": [\"" + ip + ":7000\", \""
+                        + ip + ":7001\"], \"host\": \"host" + host + "\"}"));
+            }
+            long[] fill = new long[clusters];
+            for (int c = 0; c < clusters; c++) {
+                long t = System.nanoTime();
+                b.expect(200, b.send("POST", "/clusters/meta/cluster" + c, "{\"node_number\": " + clusterNodes + "}"));
+                fill[c] = System.nanoTime() - t;
+            }
+            // at full size: create a 4-node cluster on the spare proxies and delete it again
+            int rounds = Math.min(samples / 20, 1000);
+            long[] createFull = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                long t = System.nanoTime();
+                b.expect(200, b.send("POST", "/clusters/meta/extra", "{\"node_number\": 4}"));
+                createFull[i] = System.nanoTime() - t;
+                b.expect(200, b.send("DELETE", "/clusters/meta/extra", null));
+            }
+            long[] clusterMeta = b.measure(samples, () -> "/clusters/meta/cluster" + random.nextInt(clusters));
+            long[] proxyMeta = b.measure(samples, () -> "/proxies/meta/" + addresses.get(random.nextInt(addresses.size())));
+            String metaBytes = String.valueOf(b.send("GET", "/metadata", null).body().length());
+
+            System.out.printf(Locale.ROOT, "%d proxies on %d hosts, %d clusters x %d nodes, meta file %s, store JSON %s bytes%n%n",
+                    proxies, hosts, clusters, clusterNodes, metaFile ? "written on every change (fsync)" : "off", metaBytes);
+            System.out.println("| operation | samples | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) |");
+            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+            row("create cluster (" + clusterNodes + " nodes), 0 -> " + clusters + " clusters", fill);
+            row("create cluster (4 nodes) at " + clusters + " clusters", createFull);
+            row("GET /clusters/meta/<name>", clusterMeta);
+            row("GET /proxies/meta/<address>", proxyMeta);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private long[] measure(int samples, java.util.function.Supplier<String> path) throws Exception {
+        for (int i = 0; i < Math.min(samples, 20000); i++) { // warm-up (JIT)
+            expect(200, send("GET", path.get(), null));
+        }
+        long[] out = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            String p = path.get();
+            long t = System.nanoTime();
+            HttpResponse<String> r = send("GET", p, null);
+            out[i] = System.nanoTime() - t;
+            expect(200, r);
+        }
+        return out;
+    }
+
+    private static void row(String name, long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f |%n", name, s.length, ms(s, 0.50), ms(s, 0.99),
+                ms(s, 0.999), s[s.length - 1] / 1e6);
+    }
+
+    private static double ms(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void expect(int status, HttpResponse<String> r) {
+        if (r.statusCode() != status) {
+            throw new IllegalStateException(r.request().method() + " " + r.uri() + " answered " + r.statusCode() + " " + r.body());
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.undermoon.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.undermoon.model.SlotHash;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Two proxies move slots 4096-8191 from proxy 1 to proxy 2 with the migration protocol, driven by
+ * UMCTL SETCLUSTER as the coordinator would, while clients read and write against a model.
+ */
+class MigrationIT {
+
+    private static final String MIGRATION = "2 %s %s %s %s";
+
+    /** Starts the migration of 4096-8191 at epoch 2 (importing side first). */
+    private static void startMigration(TwoProxyCluster c, String config) throws Exception {
+        String meta = String.format(MIGRATION, c.address1(), c.redis1.address(), c.address2(), c.redis2.address());
+        String p2 = "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + c.redis2.address() + " 1 8192-16383 " + c.redis2.address()
+                + " IMPORTING 1 4096-8191 " + meta + " PEER " + c.address1() + " 1 0-4095 " + c.address1()
+                + " MIGRATING 1 4096-8191 " + meta + config;
+        String p1 = "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + c.redis1.address() + " 1 0-4095 " + c.redis1.address()
+                + " MIGRATING 1 4096-8191 " + meta + " PEER " + c.address2() + " 1 8192-16383 " + c.address2()
+                + " IMPORTING 1 4096-8191 " + meta + config;
+        assertThat(TwoProxyCluster.inline(c.proxy2.port(), p2)).isEqualTo("+OK");
+        assertThat(TwoProxyCluster.inline(c.proxy1.port(), p1)).isEqualTo("+OK");
+    }
+
+    private static String infomgr(int port) throws Exception {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            Object r = j.sendCommand(() -> "UMCTL".getBytes(), "INFOMGR");
+            StringBuilder sb = new StringBuilder();
+            for (Object o : (List<?>) r) {
+                sb.append(new String((byte[]) o)).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    private static long keysInRange(TwoProxyCluster c, int redisPort, int low, int high) {
+        long n = 0;
+        try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
+            String cursor = "0";
+            do {
+                ScanResult<String> r = j.scan(cursor, new ScanParams().count(1000));
+                for (String k : r.getResult()) {
+                    int s = SlotHash.slot(k);
+                    if (s >= low && s <= high) {
+                        n++;
+                    }
+                }
+                cursor = r.getCursor();
+            } while (!cursor.equals("0"));
+        }
+        return n;
+    }
+
+    @Test
+    void migrationMovesEveryKeyWhileClientsRunAgainstAModel() throws Exception {
+        try (TwoProxyCluster c = TwoProxyCluster.start()) {
+            // data before: 3000 strings with TTLs on some, hashes and lists, all in 0-8191
+            Map<String, String> strings = new HashMap<>();
+            try (JedisCluster jc = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", c.proxy1.port())), 5000, 10)) {
+                for (int i = 0; strings.size() < 3000; i++) {
+                    String k = "pre:" + i;
+                    if (SlotHash.slot(k) <= 8191) {
+                        strings.put(k, "v" + i);
+                        if (i % 10 == 0) {
+                            jc.psetex(k, 600_000, "v" + i);
+                        } else {
+                            jc.set(k, "v" + i);
+                        }
+                    }
+                }
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+            AtomicLong ops = new AtomicLong();
+            List<Map<String, Long>> counters = new ArrayList<>();
+            List<Map<String, Boolean>> present = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                Map<String, Long> myCounters = new HashMap<>();
+                Map<String, Boolean> myPresent = new HashMap<>();
+                counters.add(myCounters);
+                present.add(myPresent);
+                int id = w;
+                workers.add(pool.submit(() -> {
+                    Random rnd = new Random(id);
+                    try (JedisCluster jc = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", c.proxy1.port())), 5000, 20)) {
+                        while (!stop.get()) {
+                            String key = "w" + id + ":" + rnd.nextInt(300);
+                            try {
+                                switch (rnd.nextInt(4)) {
+                                    case 0 -> {
+                                        long v = jc.incr(key + ":n");
+                                        long expected = myCounters.merge(key + ":n", 1L, Long::sum);
+                                        if (v != expected) {
+                                            problems.add("INCR " + key + ":n gave " + v + ", expected " + expected);
+                                        }
+                                    }
+                                    case 1 -> {
+                                        jc.set(key + ":s", "x");
+                                        myPresent.put(key + ":s", true);
+                                    }
+                                    case 2 -> {
+                                        long n = jc.del(key + ":s");
+                                        boolean was = myPresent.getOrDefault(key + ":s", false);
+                                        if ((n == 1) != was) {
+                                            problems.add("DEL " + key + ":s gave " + n + " but present=" + was);
+                                        }
+                                        myPresent.put(key + ":s", false);
+                                    }
+                                    default -> {
+                                        String got = jc.get(key + ":s");
+                                        boolean was = myPresent.getOrDefault(key + ":s", false);
+                                        if ((got != null) != was) {
+                                            problems.add("GET " + key + ":s gave " + got + " but present=" + was);
+                                        }
+                                    }
+                                }
+                                ops.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                problems.add(e.toString());
+                            }
+                        }
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> ops.get() > 2000);
+            startMigration(c, " CONFIG migration_scan_count 20 migration_scan_interval 200");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    infomgr(c.proxy1.port()).contains("MIGRATING") && infomgr(c.proxy2.port()).contains("IMPORTING"));
+            long duringMigration = ops.get();
+            // commit, as the coordinator does after the broker accepted the commit: destination first
+            assertThat(TwoProxyCluster.inline(c.proxy2.port(), "UMCTL SETCLUSTER v2 3 NOFLAG mycluster " + c.redis2.address()
+                    + " 1 4096-16383 PEER " + c.address1() + " 1 0-4095")).isEqualTo("+OK");
+            assertThat(TwoProxyCluster.inline(c.proxy1.port(), "UMCTL SETCLUSTER v2 3 NOFLAG mycluster " + c.redis1.address()
+                    + " 1 0-4095 PEER " + c.address2() + " 1 4096-16383")).isEqualTo("+OK");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ops.get() > duringMigration + 1000);
+            stop.set(true);
+            for (Future<?> f : workers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(problems).isEmpty();
+            assertThat(infomgr(c.proxy1.port())).isEmpty();
+
+            // every key is where it belongs now, with its value and its TTL
+            assertThat(keysInRange(c, c.redis1.port(), 4096, 8191)).isZero();
+            try (JedisCluster jc = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", c.proxy2.port())), 5000, 10)) {
+                for (var e : strings.entrySet()) {
+                    assertThat(jc.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+                    int n = Integer.parseInt(e.getValue().substring(1));
+                    if (n % 10 == 0) {
+                        assertThat(jc.pttl(e.getKey())).as("ttl of " + e.getKey()).isBetween(500_000L, 600_000L);
+                    } else {
+                        assertThat(jc.pttl(e.getKey())).isEqualTo(-1L);
+                    }
+                }
+                for (int w = 0; w < 4; w++) {
+                    for (var e : counters.get(w).entrySet()) {
+                        assertThat(jc.get(e.getKey())).as(e.getKey()).isEqualTo(Long.toString(e.getValue()));
+                    }
+                    for (var e : present.get(w).entrySet()) {
+                        assertThat(jc.exists(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+                    }
+                }
+            }
+            try (Jedis p1 = new Jedis("127.0.0.1", c.proxy1.port())) {
+                String stats = p1.sendCommand(() -> "UMCTL".getBytes(), "STATS").toString();
+                assertThat(stats).isNotEmpty();
+            }
+        }
+    }
+}

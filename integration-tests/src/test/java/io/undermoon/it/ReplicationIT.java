@@ -1,0 +1,109 @@
+package io.undermoon.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.undermoon.proxy.ServerProxy;
+import io.undermoon.testkit.RedisProcess;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** UMCTL SETREPL turns into real Redis replication, re-asserted after a Redis restart. */
+class ReplicationIT {
+
+    private static String role(RedisProcess r) {
+        try (Jedis j = new Jedis("127.0.0.1", r.port())) {
+            String info = j.info("replication");
+            String role = info.lines().filter(l -> l.startsWith("role:")).findFirst().orElseThrow().substring(5);
+            if (role.equals("slave")) {
+                String port = info.lines().filter(l -> l.startsWith("master_port:")).findFirst().orElseThrow().substring(12);
+                return "replica of " + port;
+            }
+            return role;
+        }
+    }
+
+    @Test
+    void setReplMakesMastersAndReplicasAndSurvivesRestarts() throws Exception {
+        try (RedisProcess a = RedisProcess.start(); RedisProcess b = RedisProcess.start()) {
+            ServerProxy proxy = TwoProxyCluster.startProxy(Map.of("replication_interval", 300));
+            try {
+                int port = proxy.port();
+                String self = "127.0.0.1:" + port;
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 1 NOFLAG master c " + a.address() + " 1 " + b.address()
+                        + " " + self + " replica c " + b.address() + " 1 " + a.address() + " " + self)).isEqualTo("+OK");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETCLUSTER v2 1 NOFLAG c " + a.address() + " 1 0-16383"))
+                        .isEqualTo("+OK");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(role(a)).isEqualTo("master");
+                    assertThat(role(b)).isEqualTo("replica of " + a.port());
+                });
+                try (Jedis client = new Jedis("127.0.0.1", port)) {
+                    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                            .untilAsserted(() -> assertThat(client.set("k", "v1")).isEqualTo("OK"));
+                }
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", b.port())) {
+                        assertThat(j.get("k")).isEqualTo("v1");
+                    }
+                });
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 1 NOFLAG master c " + b.address() + " 0"))
+                        .isEqualTo("-OLD_EPOCH");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 2 NOFLAG master c 10.9.9.9:6379 0"))
+                        .isEqualTo("-ERR_NOT_MY_META");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 2 NOFLAG boss c x 0")).isEqualTo("-Invalid arguments");
+
+                // a restarted replica gets its role back
+                b.restart();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(role(b)).isEqualTo("replica of " + a.port()));
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", b.port())) {
+                        assertThat(j.get("k")).isEqualTo("v1");
+                    }
+                });
+
+                // failover: b becomes the master, a its replica
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 3 NOFLAG master c " + b.address() + " 1 " + a.address()
+                        + " " + self + " replica c " + a.address() + " 1 " + b.address() + " " + self)).isEqualTo("+OK");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETCLUSTER v2 3 NOFLAG c " + b.address() + " 1 0-16383"))
+                        .isEqualTo("+OK");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(role(b)).isEqualTo("master");
+                    assertThat(role(a)).isEqualTo("replica of " + b.port());
+                });
+                try (Jedis client = new Jedis("127.0.0.1", port)) {
+                    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                            .untilAsserted(() -> assertThat(client.get("k")).isEqualTo("v1"));
+                    assertThat(client.set("k", "v2")).isEqualTo("OK");
+                }
+                String infoRepl = TwoProxyCluster.inline(port, "UMCTL READY");
+                assertThat(infoRepl).isEqualTo(":1");
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
+    @Test
+    void aMasterThatCannotBePromotedIsNotServed() throws Exception {
+        try (RedisProcess a = RedisProcess.start()) {
+            ServerProxy proxy = TwoProxyCluster.startProxy(Map.of("replication_interval", 300));
+            try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+                a.kill();
+                int port = proxy.port();
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 1 NOFLAG master c " + a.address() + " 0")).isEqualTo("+OK");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETCLUSTER v2 1 NOFLAG c " + a.address() + " 1 0-16383"))
+                        .isEqualTo("+OK");
+                assertThatThrownBy(() -> client.set("k", "v")).hasMessageContaining("TRYAGAIN");
+                a.restart();
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                        .untilAsserted(() -> assertThat(client.set("k", "v")).isEqualTo("OK"));
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+}

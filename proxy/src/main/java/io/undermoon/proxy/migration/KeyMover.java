@@ -1,0 +1,187 @@
+package io.undermoon.proxy.migration;
+
+import io.undermoon.model.RangeList;
+import io.undermoon.model.SlotHash;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.function.Consumer;
+
+/**
+ * Copies keys of a slot range from the source Redis to the destination Redis: PTTL+DUMP on the
+ * source, RESTORE (never REPLACE: a value already at the destination is newer and wins) on the
+ * destination, then DEL on the source. Used only by its task's thread.
+ */
+final class KeyMover {
+    /** A key the importing proxy wants moved now, and how to answer it. */
+    record SyncRequest(byte[] key, Consumer<String> reply) {}
+
+    private static final byte[] PTTL = bytes("PTTL");
+    private static final byte[] DUMP = bytes("DUMP");
+    private static final byte[] RESTORE = bytes("RESTORE");
+    private static final byte[] DEL = bytes("DEL");
+    private static final byte[] SCAN = bytes("SCAN");
+    private static final byte[] COUNT = bytes("COUNT");
+
+    private final String sourceAddress;
+    private final String destinationAddress;
+    private final RangeList ranges;
+    private final Duration timeout;
+    private final MigrationStats stats;
+    private BlockingRespClient source;
+    private BlockingRespClient destination;
+
+    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats) {
+        this.sourceAddress = sourceAddress;
+        this.destinationAddress = destinationAddress;
+        this.ranges = ranges;
+        this.timeout = timeout;
+        this.stats = stats;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private BlockingRespClient source() throws IOException {
+        if (source == null || !source.isOpen()) {
+            source = BlockingRespClient.connect(sourceAddress, timeout);
+        }
+        return source;
+    }
+
+    private BlockingRespClient destination() throws IOException {
+        if (destination == null || !destination.isOpen()) {
+            destination = BlockingRespClient.connect(destinationAddress, timeout);
+        }
+        return destination;
+    }
+
+    /** One SCAN step: moves the range's keys it returned and gives the next cursor. */
+    String scanOnce(String cursor, int count) throws IOException {
+        RespReply reply = source().command(SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count)));
+        if (!(reply instanceof RespReply.Array a) || a.items().size() != 2
+                || !(a.items().get(0) instanceof RespReply.Bulk next) || !(a.items().get(1) instanceof RespReply.Array keys)) {
+            throw new IOException("unexpected SCAN reply from " + sourceAddress + ": " + reply);
+        }
+        List<byte[]> mine = new ArrayList<>();
+        for (RespReply k : keys.items()) {
+            if (k instanceof RespReply.Bulk b) {
+                byte[] key = b.data();
+                stats.scannedKeys.increment();
+                if (ranges.contains(SlotHash.slot(key))) {
+                    mine.add(key);
+                }
+            }
+        }
+        move(mine);
+        return next.text();
+    }
+
+    /** Moves the keys of up to {@code max} queued UMSYNC requests and answers them. */
+    void serveSyncs(BlockingDeque<SyncRequest> queue, int max) throws IOException {
+        List<SyncRequest> batch = new ArrayList<>();
+        queue.drainTo(batch, Math.max(1, max));
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<byte[]> keys = new ArrayList<>(batch.size());
+        for (SyncRequest r : batch) {
+            keys.add(r.key());
+        }
+        try {
+            move(keys);
+        } catch (IOException | RuntimeException e) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                queue.addFirst(batch.get(i));
+            }
+            throw e;
+        }
+        for (SyncRequest r : batch) {
+            r.reply().accept("+OK");
+        }
+    }
+
+    /** Moves keys; an IOException leaves them where they were (the caller retries). */
+    void move(List<byte[]> keys) throws IOException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<byte[][]> reads = new ArrayList<>(keys.size() * 2);
+        for (byte[] k : keys) {
+            reads.add(new byte[][] {PTTL, k});
+            reads.add(new byte[][] {DUMP, k});
+        }
+        List<RespReply> got = source().pipeline(reads);
+        List<byte[]> toDelete = new ArrayList<>(keys.size());
+        List<byte[]> restored = new ArrayList<>(keys.size());
+        List<byte[][]> restores = new ArrayList<>(keys.size());
+        long bytesMoved = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            RespReply ttlReply = got.get(2 * i);
+            RespReply dump = got.get(2 * i + 1);
+            if (ttlReply instanceof RespReply.Error e) {
+                throw new IOException("PTTL failed on " + sourceAddress + ": " + e.message());
+            }
+            if (dump instanceof RespReply.Error e) {
+                throw new IOException("DUMP failed on " + sourceAddress + ": " + e.message());
+            }
+            long ttl = ttlReply instanceof RespReply.Int n ? n.value() : -2;
+            if (ttl == -2 || !(dump instanceof RespReply.Bulk payload)) {
+                continue; // gone (deleted or expired) meanwhile
+            }
+            if (ttl == 0) {
+                toDelete.add(keys.get(i)); // expiring right now: do not revive it without a TTL
+                continue;
+            }
+            byte[] data = payload.data();
+            bytesMoved += data.length;
+            restores.add(new byte[][] {RESTORE, keys.get(i), bytes(Long.toString(Math.max(0, ttl))), data});
+            restored.add(keys.get(i));
+        }
+        if (!restores.isEmpty()) {
+            List<RespReply> results = destination().pipeline(restores);
+            for (int i = 0; i < results.size(); i++) {
+                RespReply r = results.get(i);
+                if (r instanceof RespReply.Error e) {
+                    if (e.message().startsWith("BUSYKEY")) {
+                        stats.busyKeys.increment();
+                    } else {
+                        throw new IOException("RESTORE failed on " + destinationAddress + ": " + e.message());
+                    }
+                } else {
+                    stats.movedKeys.increment();
+                }
+                toDelete.add(restored.get(i));
+            }
+        }
+        if (!toDelete.isEmpty()) {
+            byte[][] del = new byte[toDelete.size() + 1][];
+            del[0] = DEL;
+            for (int i = 0; i < toDelete.size(); i++) {
+                del[i + 1] = toDelete.get(i);
+            }
+            RespReply r = source().command(del);
+            if (r instanceof RespReply.Error e) {
+                throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+            }
+        }
+        stats.movedBytes.add(bytesMoved);
+    }
+
+    void close() {
+        if (source != null) {
+            source.close();
+            source = null;
+        }
+        if (destination != null) {
+            destination.close();
+            destination = null;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package io.undermoon.proxy.migration;
+
+import io.undermoon.model.MigrationConfig;
+import io.undermoon.model.MigrationMeta;
+import io.undermoon.model.RangeList;
+import io.undermoon.model.umctl.MigrationTask;
+import io.undermoon.model.umctl.SwitchArgs;
+import io.undermoon.model.umctl.SwitchCommand;
+import io.undermoon.proxy.session.Command;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source side of a migration (Ps): switches the range over to the importing proxy and then
+ * copies its keys there. The state machine runs on one virtual thread; the event loops only call
+ * the small lock-free routing methods ({@link #serveLocally()}, {@link #hold}, {@link #done()}).
+ * See docs/migration.md.
+ */
+public final class MigratingTask implements MigrationTaskHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(MigratingTask.class);
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration DATA_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How the event loops treat commands for the range right now. */
+    enum Mode { LOCAL, HOLD, REMOTE }
+
+    private final MigrationTask identity;
+    private final MigrationConfig config;
+    private final Optional<String> password;
+    private final MigrationStats stats;
+    private final Runnable onChange;
+    private final Consumer<Command> release;
+    private final AtomicLong inFlight = new AtomicLong();
+    private final ConcurrentLinkedQueue<Command> held = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingDeque<KeyMover.SyncRequest> umsyncQueue = new LinkedBlockingDeque<>();
+    private volatile Mode mode = Mode.LOCAL;
+    private volatile MigrationState state = MigrationState.PRE_CHECK;
+    private volatile boolean stopped;
+    private Thread thread;
+    private BlockingRespClient peer;
+    private final KeyMover mover;
+
+    MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
+            Runnable onChange, Consumer<Command> release) {
+        this.identity = identity;
+        this.config = config;
+        this.password = password;
+        this.stats = stats;
+        this.onChange = onChange;
+        this.release = release;
+        MigrationMeta meta = identity.meta();
+        this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
+                DATA_TIMEOUT, stats);
+    }
+
+    @Override
+    public MigrationTask identity() {
+        return identity;
+    }
+
+    @Override
+    public MigrationState state() {
+        return state;
+    }
+
+    public MigrationMeta meta() {
+        return identity.meta();
+    }
+
+    public RangeList ranges() {
+        return identity.slotRange().rangeList();
+    }
+
+    // ---- called on event loops ---------------------------------------------------------------
+
+    /**
+     * True when a command for the range may run on the source Redis now; it then counts as in
+     * flight until {@link #done()}. The count goes up before the mode is read, so the switch, which
+     * sets the mode before it waits for the count to reach zero, cannot miss it.
+     */
+    public boolean serveLocally() {
+        inFlight.incrementAndGet();
+        if (mode == Mode.LOCAL) {
+            return true;
+        }
+        inFlight.decrementAndGet();
+        return false;
+    }
+
+    /** A command that {@link #serveLocally()} let through got its reply. */
+    public void done() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Keeps the command until the switch is decided; false when the range is not being switched. */
+    public boolean hold(Command c) {
+        if (mode != Mode.HOLD) {
+            return false;
+        }
+        held.add(c);
+        stats.heldCommands.increment();
+        if (mode != Mode.HOLD) {
+            releaseHeld();
+        }
+        return true;
+    }
+
+    /** UMSYNC from the importing proxy: move the key now (on the task thread) and answer. */
+    public void umsync(byte[] key, Consumer<String> reply) {
+        stats.umsyncReceived.increment();
+        if (state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal() || stopped) {
+            reply.accept(state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal() ? "+MIGRATING_FINISHED"
+                    : "-MIGRATION_TASK_NOT_FOUND");
+            return;
+        }
+        umsyncQueue.add(new KeyMover.SyncRequest(key, reply));
+        if (stopped) {
+            failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
+        }
+    }
+
+    private void releaseHeld() {
+        Command c;
+        while ((c = held.poll()) != null) {
+            release.accept(c);
+        }
+    }
+
+    // ---- the task thread -----------------------------------------------------------------------
+
+    void start() {
+        thread = Thread.ofVirtual().name("migrate-" + identity.slotRange().rangeList()).start(this::run);
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        if (mode == Mode.HOLD) {
+            // the new metadata decides where the held commands go
+            mode = Mode.REMOTE;
+            releaseHeld();
+        }
+        failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
+    }
+
+    private void setState(MigrationState s) {
+        state = s;
+        onChange.run();
+    }
+
+    private void run() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxMigrationTime());
+        try {
+            LOG.info("migration {}: starting", identity);
+            boolean switched = false;
+            while (!switched && !stopped) {
+                sendUntilOk(SwitchCommand.PRECHECK, 10, deadline);
+                switched = blockAndSwitch(deadline);
+                if (!switched && !stopped) {
+                    if (System.nanoTime() - deadline > 0) {
+                        break;
+                    }
+                    sleepMillis(100);
+                }
+            }
+            if (switched) {
+                scan(deadline);
+            }
+            if (stopped) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                LOG.error("migration {}: exceeded max_migration_time ({} s); finishing the switch anyway",
+                        identity, config.maxMigrationTime());
+                if (mode != Mode.REMOTE) {
+                    mode = Mode.REMOTE;
+                    releaseHeld();
+                }
+            }
+            setState(MigrationState.FINAL_SWITCH);
+            sendUntilOk(SwitchCommand.FINALSWITCH, 1, Long.MAX_VALUE);
+            failQueuedSyncs("+MIGRATING_FINISHED");
+            if (!stopped) {
+                setState(MigrationState.SWITCH_COMMITTED);
+                LOG.info("migration {}: switch committed", identity);
+            }
+        } catch (InterruptedException e) {
+            // stopped
+        } catch (RuntimeException e) {
+            LOG.error("migration {}: failed: {}", identity, e.toString(), e);
+        } finally {
+            closePeer();
+            mover.close();
+            if (stopped) {
+                failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
+            }
+        }
+    }
+
+    /**
+     * Stops new commands for the range, waits for those in flight, then switches the range to the
+     * importing proxy. False (and the range served locally again) when that took longer than
+     * max_blocking_time.
+     */
+    private boolean blockAndSwitch(long migrationDeadline) throws InterruptedException {
+        long blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
+        mode = Mode.HOLD;
+        setState(MigrationState.PRE_BLOCKING);
+        while (inFlight.get() > 0 && !stopped && System.nanoTime() - blockDeadline < 0) {
+            Thread.sleep(0, 200_000);
+        }
+        if (inFlight.get() == 0 && !stopped) {
+            setState(MigrationState.PRE_SWITCH);
+            while (!stopped && System.nanoTime() - blockDeadline < 0) {
+                if (sendSwitch(SwitchCommand.PRESWITCH)) {
+                    mode = Mode.REMOTE;
+                    setState(MigrationState.SCANNING);
+                    releaseHeld();
+                    return true;
+                }
+                Thread.sleep(1);
+            }
+        }
+        if (stopped) {
+            return false;
+        }
+        stats.blockingTimeouts.increment();
+        LOG.error("migration {}: could not switch within max_blocking_time ({} ms, {} commands in flight); "
+                + "serving the range locally again and retrying", identity, config.maxBlockingTime(), inFlight.get());
+        mode = Mode.LOCAL;
+        setState(MigrationState.PRE_CHECK);
+        releaseHeld();
+        return false;
+    }
+
+    private void scan(long deadline) throws InterruptedException {
+        long pauseNanos = TimeUnit.MICROSECONDS.toNanos(config.scanInterval());
+        String cursor = "0";
+        do {
+            if (stopped || System.nanoTime() - deadline > 0) {
+                return;
+            }
+            try {
+                mover.serveSyncs(umsyncQueue, (int) config.scanCount());
+                cursor = mover.scanOnce(cursor, (int) config.scanCount());
+                mover.serveSyncs(umsyncQueue, (int) config.scanCount());
+            } catch (IOException e) {
+                stats.sourceErrors.increment();
+                LOG.warn("migration {}: {}; retrying", identity, e.getMessage());
+                mover.close();
+                sleepMillis(50);
+                continue;
+            }
+            if (pauseNanos > 0) {
+                KeyMover.SyncRequest r = umsyncQueue.poll(pauseNanos, TimeUnit.NANOSECONDS);
+                if (r != null) {
+                    umsyncQueue.add(r);
+                }
+            }
+        } while (!cursor.equals("0"));
+        // the last UMSYNCs before FINALSWITCH
+        while (!umsyncQueue.isEmpty() && !stopped) {
+            try {
+                mover.serveSyncs(umsyncQueue, (int) config.scanCount());
+            } catch (IOException e) {
+                mover.close();
+                sleepMillis(50);
+            }
+        }
+        LOG.info("migration {}: all keys copied", identity);
+    }
+
+    private void failQueuedSyncs(String reply) {
+        KeyMover.SyncRequest r;
+        while ((r = umsyncQueue.poll()) != null) {
+            r.reply().accept(reply);
+        }
+    }
+
+    // ---- switch commands to the importing proxy ------------------------------------------------
+
+    private void sendUntilOk(SwitchCommand cmd, long everyMillis, long deadline) throws InterruptedException {
+        while (!stopped && System.nanoTime() - deadline < 0) {
+            if (sendSwitch(cmd)) {
+                return;
+            }
+            Thread.sleep(everyMillis);
+        }
+    }
+
+    private String lastSwitchError;
+
+    private boolean sendSwitch(SwitchCommand cmd) {
+        List<String> args = cmd.toCommand(SwitchArgs.of(identity));
+        try {
+            if (peer == null || !peer.isOpen()) {
+                peer = BlockingRespClient.connect(identity.meta().dstProxyAddress(), CONTROL_TIMEOUT);
+                if (password.isPresent()) {
+                    RespReply auth = peer.command("AUTH", password.get());
+                    if (auth instanceof RespReply.Error e) {
+                        throw new IOException("AUTH refused by the importing proxy: " + e.message());
+                    }
+                }
+            }
+            RespReply reply = peer.command(args.toArray(String[]::new));
+            if (reply instanceof RespReply.Error e) {
+                logSwitchError(cmd + ": " + e.message());
+                return false;
+            }
+            lastSwitchError = null;
+            return true;
+        } catch (IOException e) {
+            closePeer();
+            logSwitchError(cmd + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void logSwitchError(String error) {
+        if (!error.equals(lastSwitchError)) {
+            LOG.info("migration {}: {} (retrying)", identity, error);
+            lastSwitchError = error;
+        }
+    }
+
+    private void closePeer() {
+        if (peer != null) {
+            peer.close();
+            peer = null;
+        }
+    }
+
+    private void sleepMillis(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+    }
+}

@@ -1,0 +1,201 @@
+package io.undermoon.proxy.migration;
+
+import io.netty.buffer.ByteBuf;
+import io.undermoon.model.ClusterConfig;
+import io.undermoon.model.RangeList;
+import io.undermoon.model.SlotHash;
+import io.undermoon.model.SlotRange;
+import io.undermoon.model.umctl.MigrationTask;
+import io.undermoon.model.umctl.SwitchArgs;
+import io.undermoon.model.umctl.SwitchCommand;
+import io.undermoon.model.umctl.UmctlParseException;
+import io.undermoon.proxy.meta.UmctlCommands;
+import io.undermoon.proxy.route.MigrationLookup;
+import io.undermoon.proxy.route.Route;
+import io.undermoon.proxy.route.RouteTable;
+import io.undermoon.proxy.session.ClientSession;
+import io.undermoon.proxy.session.Command;
+import io.undermoon.proxy.session.Replies;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The migration tasks of this proxy: one per local MIGRATING or IMPORTING range of the current
+ * metadata. {@link #reconcile} keeps tasks whose identity is unchanged, stops removed ones and
+ * creates new ones; the caller starts them once the new routes are published.
+ */
+public final class MigrationManager implements MigrationLookup, UmctlCommands.MigrationHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationManager.class);
+
+    private final Optional<String> password;
+    private final MigrationStats stats = new MigrationStats();
+    private final Runnable onChange;
+    private final Consumer<Command> release;
+    private final Supplier<RouteTable> table;
+    private volatile Map<MigrationTask, MigrationTaskHandle> tasks = Map.of();
+    private final List<MigratingTask> toStart = new ArrayList<>();
+
+    /**
+     * @param onChange called when a task changes state (the topology shown to clients depends on it)
+     * @param release  re-routes a command that was held during a switch, on its own event loop
+     */
+    public MigrationManager(Optional<String> password, Runnable onChange, Consumer<Command> release,
+            Supplier<RouteTable> table) {
+        this.password = password;
+        this.onChange = onChange;
+        this.release = release;
+        this.table = table;
+    }
+
+    public MigrationStats stats() {
+        return stats;
+    }
+
+    /** Brings the task set in line with new metadata. Call {@link #startNew()} after publishing routes. */
+    public synchronized void reconcile(String clusterName, Map<String, List<SlotRange>> local, ClusterConfig config) {
+        Map<MigrationTask, MigrationTaskHandle> next = new LinkedHashMap<>();
+        for (List<SlotRange> ranges : local.values()) {
+            for (SlotRange sr : ranges) {
+                if (sr.tag().isStable() || clusterName.isEmpty()) {
+                    continue;
+                }
+                MigrationTask id = new MigrationTask(clusterName, sr);
+                MigrationTaskHandle existing = tasks.get(id);
+                if (existing != null) {
+                    next.put(id, existing);
+                } else if (id.isMigrating()) {
+                    MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange, release);
+                    next.put(id, t);
+                    toStart.add(t);
+                } else {
+                    next.put(id, new ImportingTask(id, onChange));
+                    LOG.info("migration {}: importing, waiting for the source", id);
+                }
+            }
+        }
+        for (var e : tasks.entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                LOG.info("migration {}: removed by new metadata", e.getKey());
+                e.getValue().stop();
+            }
+        }
+        tasks = next;
+    }
+
+    public synchronized void startNew() {
+        toStart.forEach(MigratingTask::start);
+        toStart.clear();
+    }
+
+    public synchronized void stopAll() {
+        tasks.values().forEach(MigrationTaskHandle::stop);
+        tasks = Map.of();
+    }
+
+    // ---- MigrationLookup ----------------------------------------------------------------------
+
+    @Override
+    public MigrationTaskHandle task(String clusterName, SlotRange range) {
+        return tasks.get(new MigrationTask(clusterName, range));
+    }
+
+    @Override
+    public MigrationState localState(RangeList ranges) {
+        for (MigrationTaskHandle t : tasks.values()) {
+            if (t.identity().slotRange().rangeList().equals(ranges)) {
+                return t.state();
+            }
+        }
+        return null;
+    }
+
+    // ---- UMCTL hooks ---------------------------------------------------------------------------
+
+    @Override
+    public List<String> finishedTasks() {
+        List<String> out = new ArrayList<>();
+        for (MigrationTaskHandle t : tasks.values()) {
+            if (t.state() == MigrationState.SWITCH_COMMITTED) {
+                out.add(t.identity().toText());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> describeTasks() {
+        List<String> out = new ArrayList<>();
+        for (MigrationTaskHandle t : tasks.values()) {
+            var m = t.identity().meta();
+            out.add(t.identity().slotRange().rangeList() + " " + m.srcNodeAddress() + " -> " + m.dstNodeAddress() + " "
+                    + t.state() + (t instanceof MigratingTask ? " (migrating)" : " (importing)"));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> statsLines() {
+        return stats.lines();
+    }
+
+    @Override
+    public void switchCommand(ClientSession s, Command c, String sub) {
+        List<byte[]> tokens = new ArrayList<>();
+        for (int i = 2; i < c.argc(); i++) {
+            tokens.add(c.argBytes(i));
+        }
+        SwitchArgs args;
+        try {
+            args = SwitchArgs.parse(tokens);
+        } catch (UmctlParseException e) {
+            c.complete(Replies.error(s.channel().alloc(), e.reason() == UmctlParseException.Reason.StableRange
+                    ? "Invalid Arg" : "failed to parse migration switch arguments"));
+            return;
+        }
+        c.complete(switchReply(s, args, sub));
+    }
+
+    private ByteBuf switchReply(ClientSession s, SwitchArgs args, String sub) {
+        MigrationTask wanted = args.task().asImporting();
+        RouteTable t = table.get();
+        if (t.epoch() < wanted.meta().epoch()) {
+            return Replies.error(s.channel().alloc(), "NOT_READY_FOR_SWITCHING");
+        }
+        MigrationTaskHandle task = t.clusterName().equals(wanted.clusterName()) ? tasks.get(wanted) : null;
+        if (task == null) {
+            boolean migrating = tasks.containsKey(wanted.asMigrating());
+            return Replies.error(s.channel().alloc(), migrating ? "Peer Not Migrating" : "TASK_NOT_FOUND");
+        }
+        if (!args.isCompatibleVersion()) {
+            return Replies.error(s.channel().alloc(), "switch failed: IncompatibleVersion");
+        }
+        ImportingTask importing = (ImportingTask) task;
+        switch (SwitchCommand.fromWord(sub).orElseThrow()) {
+            case PRECHECK -> importing.advanceTo(MigrationState.PRE_CHECK);
+            case PRESWITCH -> importing.advanceTo(MigrationState.PRE_SWITCH);
+            case FINALSWITCH -> importing.advanceTo(MigrationState.SWITCH_COMMITTED);
+            default -> throw new IllegalStateException();
+        }
+        return Replies.of(Replies.OK);
+    }
+
+    @Override
+    public void umsync(ClientSession s, Command c) {
+        byte[] key = c.argBytes(1);
+        Route r = table.get().route(SlotHash.slot(key));
+        if (!(r instanceof Route.Migrating m)) {
+            c.complete(Replies.error(s.channel().alloc(), "MIGRATION_TASK_NOT_FOUND"));
+            return;
+        }
+        m.task().umsync(key, text -> s.loop().eventLoop().execute(() -> c.complete(
+                text.startsWith("+") ? Replies.simple(s.channel().alloc(), text.substring(1))
+                        : Replies.error(s.channel().alloc(), text.substring(1)))));
+    }
+}

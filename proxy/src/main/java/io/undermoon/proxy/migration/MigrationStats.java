@@ -1,0 +1,40 @@
+package io.undermoon.proxy.migration;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of every migration this proxy took part in, for UMCTL STATS and the docs' benchmarks. */
+public final class MigrationStats {
+    public final LongAdder scannedKeys = new LongAdder();
+    public final LongAdder movedKeys = new LongAdder();
+    public final LongAdder movedBytes = new LongAdder();
+    public final LongAdder busyKeys = new LongAdder();
+    public final LongAdder umsyncReceived = new LongAdder();
+    public final LongAdder umsyncSent = new LongAdder();
+    public final LongAdder importExistsChecks = new LongAdder();
+    public final LongAdder importedKeysLocal = new LongAdder();
+    public final LongAdder heldCommands = new LongAdder();
+    public final LongAdder sourceErrors = new LongAdder();
+    public final LongAdder blockingTimeouts = new LongAdder();
+
+    public List<String> lines() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("migrating_scanned_keys", scannedKeys.sum());
+        m.put("migrating_moved_keys", movedKeys.sum());
+        m.put("migrating_moved_bytes", movedBytes.sum());
+        m.put("migrating_busy_keys", busyKeys.sum());
+        m.put("migrating_umsync_received", umsyncReceived.sum());
+        m.put("migrating_held_commands", heldCommands.sum());
+        m.put("migrating_blocking_timeouts", blockingTimeouts.sum());
+        m.put("migrating_source_errors", sourceErrors.sum());
+        m.put("importing_exists_checks", importExistsChecks.sum());
+        m.put("importing_dst_key_existed", importedKeysLocal.sum());
+        m.put("importing_umsync_sent", umsyncSent.sum());
+        List<String> out = new ArrayList<>();
+        m.forEach((k, v) -> out.add(k + ": " + v));
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package io.undermoon.proxy.replication;
+
+import io.undermoon.model.Addresses;
+import io.undermoon.model.umctl.SetReplArgs;
+import io.undermoon.proxy.route.LocalBackend;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Keeps one local Redis in the role SETREPL gave it, on a virtual thread of its own. */
+final class Replicator {
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+    private final SetReplArgs.Entry entry;
+    private final LocalBackend backend;
+    private final Duration interval;
+    private final Duration timeout;
+    private volatile boolean stopped;
+    private volatile boolean confirmedMaster;
+    private Thread thread;
+    private BlockingRespClient client;
+    private String lastError;
+
+    Replicator(SetReplArgs.Entry entry, LocalBackend backend, Duration interval, Duration timeout, boolean alreadyMaster) {
+        this.entry = entry;
+        this.backend = backend;
+        this.interval = interval;
+        this.timeout = timeout;
+        this.confirmedMaster = alreadyMaster;
+        if (entry instanceof SetReplArgs.Master && !alreadyMaster) {
+            backend.setAwaitingPromotion(true);
+        } else if (entry instanceof SetReplArgs.Replica) {
+            backend.setAwaitingPromotion(false);
+        }
+    }
+
+    SetReplArgs.Entry entry() {
+        return entry;
+    }
+
+    boolean isConfirmedMaster() {
+        return confirmedMaster;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("replicator-" + entry.nodeAddress()).start(this::run);
+    }
+
+    void stop() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        while (!stopped) {
+            try {
+                assertRole();
+                lastError = null;
+            } catch (IOException e) {
+                closeClient();
+                String msg = e.getMessage();
+                if (!msg.equals(lastError)) {
+                    LOG.warn("replication: cannot set the role of {} ({}): {}", entry.nodeAddress(), entry.role(), msg);
+                    lastError = msg;
+                }
+            }
+            try {
+                Thread.sleep(confirmedOrReplica() ? interval : Duration.ofMillis(Math.min(200, interval.toMillis())));
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        closeClient();
+    }
+
+    private boolean confirmedOrReplica() {
+        return !(entry instanceof SetReplArgs.Master) || confirmedMaster;
+    }
+
+    private void assertRole() throws IOException {
+        if (client == null || !client.isOpen()) {
+            client = BlockingRespClient.connect(entry.nodeAddress(), timeout);
+        }
+        RespReply reply;
+        switch (entry) {
+            case SetReplArgs.Master m -> {
+                reply = client.command("REPLICAOF", "NO", "ONE");
+                check(reply);
+                if (!confirmedMaster) {
+                    LOG.info("replication: {} is master", entry.nodeAddress());
+                }
+                confirmedMaster = true;
+                if (!stopped) {
+                    backend.setAwaitingPromotion(false);
+                }
+            }
+            case SetReplArgs.Replica r -> {
+                if (r.masters().isEmpty()) {
+                    throw new IOException("no master given for replica " + r.nodeAddress());
+                }
+                String master = r.masters().get(0).nodeAddress();
+                Addresses.HostPort hp = Addresses.parse(master).orElseThrow(() -> new IOException("invalid master address " + master));
+                String ip = InetAddress.getByName(hp.host()).getHostAddress();
+                reply = client.command("REPLICAOF", ip, Integer.toString(hp.port()));
+                check(reply);
+            }
+        }
+    }
+
+    private static void check(RespReply reply) throws IOException {
+        if (reply instanceof RespReply.Error e) {
+            throw new IOException("Redis answered: " + e.message());
+        }
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.undermoon.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole undermoon system on this machine: a memory broker, coordinators and N server proxies,
+ * each a child JVM, every proxy with 2 redis-server processes, the proxies registered in the broker
+ * on simulated hosts {@code localhost1..localhostK}. Used by {@code ./undermoon local} and by the
+ * end-to-end tests; everything listens on 127.0.0.1.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+    /** How to start a child JVM of the undermoon programs. */
+    public record Runtime(String java, String classpath, List<String> jvmOptions) {
+        /** The JVM and classpath of the current process. */
+        public static Runtime current() {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            return new Runtime(java, System.getProperty("java.class.path"),
+                    List.of("-XX:+UseSerialGC", "-Xmx512m", "-XX:+IgnoreUnrecognizedVMOptions",
+                            "--enable-native-access=ALL-UNNAMED"));
+        }
+    }
+
+    /** One server proxy with its two Redis. */
+    public static final class ProxyNode {
+        private final String address;
+        private final String host;
+        private final RedisProcess redis1;
+        private final RedisProcess redis2;
+        private final ProgramProcess process;
+
+        ProxyNode(String address, String host, RedisProcess redis1, RedisProcess redis2, ProgramProcess process) {
+            this.address = address;
+            this.host = host;
+            this.redis1 = redis1;
+            this.redis2 = redis2;
+            this.process = process;
+        }
+
+        public String address() {
+            return address;
+        }
+
+        public int port() {
+            return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        }
+
+        public String host() {
+            return host;
+        }
+
+        public RedisProcess redis1() {
+            return redis1;
+        }
+
+        public RedisProcess redis2() {
+            return redis2;
+        }
+
+        public ProgramProcess process() {
+            return process;
+        }
+
+        /** kill -9 the proxy and both of its Redis, as a machine failure would. */
+        public void killWithRedis() {
+            process.kill();
+            redis1.kill();
+            redis2.kill();
+        }
+    }
+
+    public static final class Builder {
+        private int proxies = 6;
+        private int hosts = 2;
+        private int coordinators = 1;
+        private Path dataDir;
+        private boolean fixedPorts;
+        private Runtime runtime = Runtime.current();
+        private final Map<String, String> brokerEnv = new HashMap<>();
+        private final Map<String, String> proxyEnv = new HashMap<>();
+        private final Map<String, String> coordinatorEnv = new HashMap<>();
+
+        public Builder proxies(int n) {
+            this.proxies = n;
+            return this;
+        }
+
+        public Builder hosts(int n) {
+            this.hosts = n;
+            return this;
+        }
+
+        public Builder coordinators(int n) {
+            this.coordinators = n;
+            return this;
+        }
+
+        /** Where metadata and logs go (a temporary directory when not set). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** Use the reference's well-known ports (broker 7799, coordinator 6699, proxies 6001.., Redis 7001..) when free. */
+        public Builder fixedPorts(boolean fixed) {
+            this.fixedPorts = fixed;
+            return this;
+        }
+
+        public Builder runtime(Runtime runtime) {
+            this.runtime = runtime;
+            return this;
+        }
+
+        public Builder brokerEnv(String key, String value) {
+            brokerEnv.put(key, value);
+            return this;
+        }
+
+        public Builder proxyEnv(String key, String value) {
+            proxyEnv.put(key, value);
+            return this;
+        }
+
+        public Builder coordinatorEnv(String key, String value) {
+            coordinatorEnv.put(key, value);
+            return this;
+        }
+
+        public LocalCluster start() {
+            if (proxies < 2 || hosts < 2) {
+                throw new IllegalArgumentException("need at least 2 proxies on 2 hosts");
+            }
+            LocalCluster c = new LocalCluster(this);
+            try {
+                c.startAll();
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        }
+    }
+
+    private final Builder config;
+    private final Path dataDir;
+    private final Path logDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<ProxyNode> proxies = new ArrayList<>();
+    private final List<ProgramProcess> coordinators = new ArrayList<>();
+    private final List<String> coordinatorAddresses = new ArrayList<>();
+    private ProgramProcess broker;
+    private String brokerAddress;
+    private int nextFixedPort;
+
+    private LocalCluster(Builder config) {
+        this.config = config;
+        try {
+            this.dataDir = config.dataDir != null ? Files.createDirectories(config.dataDir)
+                    : Files.createTempDirectory("undermoon-local-");
+            this.logDir = Files.createDirectories(dataDir.resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private int port(int preferred) {
+        if (config.fixedPorts && FreePorts.isFree(preferred)) {
+            return preferred;
+        }
+        return FreePorts.next();
+    }
+
+    private void startAll() {
+        brokerAddress = "127.0.0.1:" + port(7799);
+        Map<String, String> benv = new HashMap<>();
+        benv.put("UNDERMOON_ADDRESS", brokerAddress);
+        benv.put("UNDERMOON_META_FILENAME", dataDir.resolve("metadata").toString());
+        benv.put("UNDERMOON_RECOVER_FROM_META_FILE", "true");
+        benv.put("UNDERMOON_AUTO_UPDATE_META_FILE", "true");
+        benv.putAll(config.brokerEnv);
+        broker = ProgramProcess.of("broker", config.runtime, "broker", benv, logDir);
+        broker.start();
+
+        for (int i = 0; i < config.proxies; i++) {
+            RedisProcess r1 = RedisProcess.startOnPort(port(7001 + 2 * i));
+            RedisProcess r2 = RedisProcess.startOnPort(port(7002 + 2 * i));
+            String address = "127.0.0.1:" + port(6001 + i);
+            Map<String, String> penv = new HashMap<>();
+            penv.put("UNDERMOON_ADDRESS", address);
+            penv.put("UNDERMOON_ANNOUNCE_ADDRESS", address);
+            penv.putAll(config.proxyEnv);
+            ProgramProcess p = ProgramProcess.of("proxy-" + (i + 1), config.runtime, "proxy", penv, logDir);
+            p.start();
+            proxies.add(new ProxyNode(address, "localhost" + (i % config.hosts + 1), r1, r2, p));
+        }
+        for (int i = 0; i < config.coordinators; i++) {
+            String address = "127.0.0.1:" + port(6699 + i);
+            Map<String, String> cenv = new HashMap<>();
+            cenv.put("UNDERMOON_ADDRESS", address);
+            cenv.put("UNDERMOON_BROKER_ADDRESS", brokerAddress);
+            cenv.put("UNDERMOON_REPORTER_ID", "coordinator-" + (i + 1));
+            cenv.putAll(config.coordinatorEnv);
+            ProgramProcess p = ProgramProcess.of("coordinator-" + (i + 1), config.runtime, "coordinator", cenv, logDir);
+            coordinatorAddresses.add(address);
+            coordinators.add(p);
+        }
+        await("the broker answers on " + brokerAddress, Duration.ofSeconds(60), this::brokerUp);
+        for (ProxyNode p : proxies) {
+            await(p.process().name() + " answers on " + p.address(), Duration.ofSeconds(60), () -> pong(p.address()));
+        }
+        for (ProxyNode p : proxies) {
+            registerProxy(p);
+        }
+        coordinators.forEach(ProgramProcess::start);
+        for (String c : coordinatorAddresses) {
+            await("coordinator answers on " + c, Duration.ofSeconds(60), () -> answers(c, "CONFIG", "GET", "brokers"));
+        }
+        LOG.info("local cluster up: broker {}, {} proxies, {} coordinators, data in {}", brokerAddress, proxies.size(),
+                coordinators.size(), dataDir);
+    }
+
+    /** POST /api/v3/proxies/meta; 409 (already registered) is fine. */
+    public void registerProxy(ProxyNode p) {
+        String body = "{\"proxy_address\":\"" + p.address() + "\",\"nodes\":[\"" + p.redis1().address() + "\",\""
+                + p.redis2().address() + "\"],\"host\":\"" + p.host() + "\"}";
+        int status = http("POST", "/api/v3/proxies/meta", body).statusCode();
+        if (status != 200 && status != 409) {
+            throw new IllegalStateException("registering " + p.address() + " failed with HTTP " + status);
+        }
+    }
+
+    /** POST /api/v3/clusters/meta/<name> with the node number. */
+    public void createCluster(String name, int nodes) {
+        HttpResponse<String> r = http("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\":" + nodes + "}");
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("creating cluster " + name + " failed: HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /** A broker API call; returns the response (any status). */
+    public HttpResponse<String> http(String method, String path, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + brokerAddress + path))
+                .timeout(Duration.ofSeconds(60));
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits until the cluster is served: {@code nodes / 2} proxies report it, each shows all 16384
+     * slots covered (CLUSTER INFO) and accepts commands (UMCTL READY).
+     */
+    public void awaitServing(String name, int nodes, Duration timeout) {
+        await("cluster " + name + " served by " + nodes / 2 + " proxies", timeout, () -> servingProxies(name).size() == nodes / 2);
+    }
+
+    /** The proxies that serve the cluster with every slot covered. */
+    public List<ProxyNode> servingProxies(String name) {
+        List<ProxyNode> out = new ArrayList<>();
+        for (ProxyNode p : proxies) {
+            if (!p.process().isAlive()) {
+                continue;
+            }
+            try {
+                Object list = Resp.command(p.address(), "UMCTL", "LISTCLUSTER");
+                if (!(list instanceof List<?> l) || l.isEmpty() || !name.equals(l.get(0))) {
+                    continue;
+                }
+                String info = String.valueOf(Resp.command(p.address(), "CLUSTER", "INFO"));
+                if (info.contains("cluster_state:ok") && ":1".equals(Resp.command(p.address(), "UMCTL", "READY"))) {
+                    out.add(p);
+                }
+            } catch (IOException e) {
+                // not answering: not serving
+            }
+        }
+        return out;
+    }
+
+    private boolean brokerUp() {
+        try {
+            return http("GET", "/api/v3/version", null).statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean pong(String address) {
+        try {
+            return "+PONG".equals(Resp.command(address, "PING"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean answers(String address, String... cmd) {
+        try {
+            Resp.command(address, cmd);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls until the condition holds; fails with the description and the logs' location. */
+    public void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting until " + what
+                + " (logs in " + logDir + ")");
+    }
+
+    public String brokerAddress() {
+        return brokerAddress;
+    }
+
+    public ProgramProcess broker() {
+        return broker;
+    }
+
+    public List<ProxyNode> proxies() {
+        return List.copyOf(proxies);
+    }
+
+    public List<ProgramProcess> coordinators() {
+        return List.copyOf(coordinators);
+    }
+
+    public List<String> coordinatorAddresses() {
+        return List.copyOf(coordinatorAddresses);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Proxy address -> its Redis addresses, for printing. */
+    public Map<String, List<String>> layout() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (ProxyNode p : proxies) {
+            m.put(p.address() + " (" + p.host() + ")", List.of(p.redis1().address(), p.redis2().address()));
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        coordinators.forEach(ProgramProcess::stop);
+        for (ProxyNode p : proxies) {
+            p.process().stop();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+        for (ProxyNode p : proxies) {
+            p.redis1().close();
+            p.redis2().close();
+        }
+    }
+}
