@@ -59,10 +59,14 @@ class CoordinatorIT {
 
     /** A broker with {@code failure_quorum}, and three registered proxies. */
     private void setUp(long failureQuorum) throws Exception {
+        setUp(failureQuorum, 3);
+    }
+
+    private void setUp(long failureQuorum, int proxyCount) throws Exception {
         broker = keep(MemBroker.start(BrokerConfig.from(ConfigSource.of(Map.of(
                 "address", "127.0.0.1:0", "failure_quorum", failureQuorum)))));
         http = keep(new BrokerHttp(broker.address()));
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= proxyCount; i++) {
             ProxyFixture p = keep(ProxyFixture.start());
             proxies.add(p);
             http.addProxy(p.address(), p.nodes(), "localhost" + i);
@@ -200,6 +204,81 @@ class CoordinatorIT {
         await().atMost(WAIT).until(() -> broker.snapshot().failures().containsKey(victim));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
                 broker.snapshot().failedProxies().isEmpty() && chunk().proxyAddresses().contains(victim));
+    }
+
+    @Test
+    void scalesOutFromFourToEightNodesAndBackWithRealMigrations() throws Exception {
+        setUp(1, 4);
+        coordinator(Map.of());
+        createClusterAndAwaitSync();
+        String entry = chunk().proxyAddresses().get(0);
+        for (int i = 0; i < 300; i++) {
+            assertThat(setFollowingMoved(entry, "key" + i, "v" + i)).isEqualTo("OK");
+        }
+        http.addNodes("mycluster", 4);
+        http.expand("mycluster");
+        // the proxies migrate among themselves; the coordinator commits each finished task
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            BrokerHttp.Reply info = http.send("GET", "/clusters/info/mycluster", null);
+            assertThat(info.body()).contains("\"is_migrating\":false").contains("\"node_number_with_slots\":8");
+        });
+        long epoch = cluster().epoch();
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (ProxyFixture p : proxies) {
+                assertThat(p.epoch()).as("epoch of %s", p.address()).isEqualTo(epoch);
+                assertThat(slotCount(p.mySlots())).as("slots of %s", p.address()).isEqualTo(4096);
+            }
+        });
+        for (int i = 0; i < 300; i++) {
+            assertThat(getFollowingMoved(entry, "key" + i)).as("key%d", i).isEqualTo("v" + i);
+        }
+
+        // and back to 4 (flow (d)): shrink, wait for the migrations, then remove the free chunk
+        http.send("POST", "/clusters/migrations/shrink/mycluster/4", null);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            BrokerHttp.Reply info = http.send("GET", "/clusters/info/mycluster", null);
+            assertThat(info.body()).contains("\"is_migrating\":false").contains("\"node_number_with_slots\":4");
+        });
+        assertThat(http.send("DELETE", "/clusters/free_nodes/mycluster", null).status()).isEqualTo(200);
+        List<String> members = chunk().proxyAddresses();
+        assertThat(cluster().chunks()).hasSize(1);
+        long global = broker.snapshot().globalEpoch();
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (ProxyFixture p : proxies) {
+                if (members.contains(p.address())) {
+                    assertThat(slotCount(p.mySlots())).as("slots of %s", p.address()).isEqualTo(8192);
+                } else {
+                    // freed: synced as a free proxy at the global epoch
+                    assertThat(p.epoch()).as("epoch of freed %s", p.address()).isEqualTo(global);
+                    assertThat(p.mySlots()).isEmpty();
+                }
+            }
+        });
+        for (int i = 0; i < 300; i++) {
+            assertThat(getFollowingMoved(entry, "key" + i)).as("key%d", i).isEqualTo("v" + i);
+        }
+    }
+
+    private static int slotCount(String ranges) {
+        int n = 0;
+        for (String r : ranges.trim().split(" ")) {
+            if (r.isEmpty()) {
+                continue;
+            }
+            String[] ab = r.split("-");
+            n += ab.length == 1 ? 1 : Integer.parseInt(ab[1]) - Integer.parseInt(ab[0]) + 1;
+        }
+        return n;
+    }
+
+    private String getFollowingMoved(String proxyAddress, String key) throws IOException {
+        RespReply r = proxy(proxyAddress).command("GET", key);
+        if (r instanceof RespReply.Error e && e.message().startsWith("MOVED ")) {
+            try (BlockingRespClient c = BlockingRespClient.connect(e.message().split(" ")[2], Duration.ofSeconds(2))) {
+                r = c.command("GET", key);
+            }
+        }
+        return r instanceof RespReply.Bulk b ? b.text() : r.toString();
     }
 
     /** SET through a proxy, following one MOVED as a cluster client would. */
