@@ -53,6 +53,7 @@ public final class Coordinator implements AutoCloseable {
     private final AdminSessions sessions;
     private AdminServer admin;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean failed;
 
     private Coordinator(CoordinatorConfig config, Pacer pacer) {
         this.config = config;
@@ -86,10 +87,22 @@ public final class Coordinator implements AutoCloseable {
         this.loops = List.copyOf(all);
     }
 
-    private static RoundLoop loop(String name, Round round, Duration interval, Pacer pacer) {
+    private RoundLoop loop(String name, Round round, Duration interval, Pacer pacer) {
         ErrorLog errors = new ErrorLog(name, ErrorLog.Sink.of(LoggerFactory.getLogger("io.undermoon.coordinator." + name)),
                 System::nanoTime, REPEAT_ERRORS_AFTER);
-        return new RoundLoop(name, round, interval, pacer, errors, System::nanoTime);
+        return new RoundLoop(name, round, interval, pacer, errors, System::nanoTime, this::loopDied);
+    }
+
+    /** A loop can only die of an Error; as in the reference, the coordinator then stops. */
+    private void loopDied(String loop, Throwable error) {
+        failed = true;
+        LOG.error("the {} loop died ({}); stopping the coordinator", loop, error.toString());
+        Thread.ofPlatform().name("coordinator-stop").start(this::close);
+    }
+
+    /** True when the coordinator stopped because a loop died, not because it was closed. */
+    public boolean failed() {
+        return failed;
     }
 
     /** Binds the admin API, then starts the loops. */
@@ -154,6 +167,7 @@ public final class Coordinator implements AutoCloseable {
         return loops;
     }
 
+    /** Blocks until {@link #close()} has finished (also after a loop died, see {@link #failed()}). */
     public void awaitTermination() throws InterruptedException {
         closed.await();
     }

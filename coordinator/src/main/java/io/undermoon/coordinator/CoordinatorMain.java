@@ -5,7 +5,6 @@ import io.undermoon.model.config.ConfigSource;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the coordinator as a program until SIGTERM or Ctrl-C: {@code CoordinatorMain [CONFIG.toml]},
@@ -25,7 +24,8 @@ public final class CoordinatorMain {
      * Loads the configuration, starts the coordinator and blocks until the JVM is asked to stop; the
      * shutdown hook closes it.
      *
-     * @return the exit code: 2 for a configuration error, 1 if the coordinator could not start
+     * @return the exit code: 2 for a configuration error, 1 if the coordinator could not start or a
+     *         loop died
      */
     public static int run(Optional<Path> configFile, Map<String, String> env) {
         CoordinatorConfig config;
@@ -42,16 +42,16 @@ public final class CoordinatorMain {
             System.err.println("undermoon coordinator: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            coordinator.close();
-            stopped.countDown();
-        }, "coordinator-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close, "coordinator-shutdown"));
         try {
-            stopped.await();
+            coordinator.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             coordinator.close();
+        }
+        if (coordinator.failed()) {
+            System.err.println("undermoon coordinator: stopped because a loop died (see the log)");
+            return 1;
         }
         return 0;
     }

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 /**
  * Logs the problems of a loop once each: a problem is logged when it first appears or its message
  * changes, repeated only every {@code repeatAfter} (with how many times it happened meanwhile), and
- * its end is logged once as recovered. Loops run several times a second; without this a broker that
- * is down would fill the log. Used by one loop thread at a time.
+ * its end is logged once as "no longer failing" (it works again, or it left the loop's list, as a
+ * failed-over proxy does). Loops run several times a second; without this a broker that is down
+ * would fill the log. Used by one loop thread at a time.
  */
 public final class ErrorLog {
     private static final int MAX_KEYS = 10_000;
@@ -77,7 +78,7 @@ public final class ErrorLog {
         List<String> ended = active.keySet().stream().filter(k -> !seen.contains(k)).sorted().toList();
         for (String key : ended) {
             active.remove(key);
-            sink.info(loop + ": " + key + " recovered");
+            sink.info(loop + ": " + key + ": no longer failing");
         }
         if (active.size() > MAX_KEYS) {
             active.clear();

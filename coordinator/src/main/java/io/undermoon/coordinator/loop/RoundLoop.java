@@ -29,8 +29,19 @@ public final class RoundLoop implements AutoCloseable {
     private volatile boolean stopped;
     private Thread thread;
     private String lastUnexpected;
+    private final java.util.function.BiConsumer<String, Throwable> onDeath;
 
     public RoundLoop(String name, Round round, Duration interval, Pacer pacer, ErrorLog errors, LongSupplier nanoTime) {
+        this(name, round, interval, pacer, errors, nanoTime, (loop, error) -> { });
+    }
+
+    /**
+     * @param onDeath called if the loop thread dies of an error no round should ever throw (an
+     *                {@link Error} such as OutOfMemoryError); the coordinator then stops
+     */
+    public RoundLoop(String name, Round round, Duration interval, Pacer pacer, ErrorLog errors, LongSupplier nanoTime,
+            java.util.function.BiConsumer<String, Throwable> onDeath) {
+        this.onDeath = onDeath;
         this.name = name;
         this.round = round;
         this.interval = interval;
@@ -43,7 +54,10 @@ public final class RoundLoop implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException(name + " loop already started");
         }
-        thread = Thread.ofVirtual().name("coordinator-" + name).start(this::runLoop);
+        thread = Thread.ofVirtual().name("coordinator-" + name).uncaughtExceptionHandler((t, e) -> {
+            LOG.error("{} loop died", name, e);
+            onDeath.accept(name, e);
+        }).start(this::runLoop);
     }
 
     /** Starts the next round now if the loop is pausing, or right after the current round. */
@@ -109,7 +123,7 @@ public final class RoundLoop implements AutoCloseable {
             stopped = true;
             t = thread;
         }
-        if (t == null) {
+        if (t == null || t == Thread.currentThread()) {
             return;
         }
         t.interrupt();

@@ -36,7 +36,7 @@ class ErrorLogTest {
         assertThat(lines).containsExactly("WARN sync: proxy p1 refused");
         log.round(List.of(e("p1", "proxy p1 timed out")));
         log.round(List.of());
-        assertThat(lines).containsExactly("WARN sync: proxy p1 refused", "WARN sync: proxy p1 timed out", "INFO sync: p1 recovered");
+        assertThat(lines).containsExactly("WARN sync: proxy p1 refused", "WARN sync: proxy p1 timed out", "INFO sync: p1: no longer failing");
         assertThat(log.failing()).isEmpty();
     }
 
@@ -56,7 +56,7 @@ class ErrorLogTest {
         log.round(List.of(e("a", "x"), e("b", "y"), e("a", "z")));
         assertThat(lines).containsExactly("WARN sync: x", "WARN sync: y");
         log.round(List.of(e("b", "y")));
-        assertThat(lines).endsWith("INFO sync: a recovered");
+        assertThat(lines).endsWith("INFO sync: a: no longer failing");
         assertThat(log.failing()).containsExactly("b");
     }
 }

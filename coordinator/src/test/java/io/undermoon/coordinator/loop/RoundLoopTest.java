@@ -63,7 +63,7 @@ class RoundLoopTest {
             await().until(() -> loop.rounds() >= 6);
             assertThat(loop.describe()).startsWith("loop t rounds=").contains("interval_ms=1");
         }
-        assertThat(logged).containsExactly("test: proxy p down", "test: p recovered");
+        assertThat(logged).containsExactly("test: proxy p down", "test: p: no longer failing");
     }
 
     @Test
@@ -98,6 +98,22 @@ class RoundLoopTest {
         assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
         loop.close();
         assertThat(interrupted.getCount()).isZero();
+    }
+
+    @Test
+    void aLoopDyingOfAnErrorIsReported() throws Exception {
+        CountDownLatch died = new CountDownLatch(1);
+        List<String> who = new CopyOnWriteArrayList<>();
+        try (RoundLoop loop = new RoundLoop("t", () -> {
+            throw new OutOfMemoryError("simulated");
+        }, Duration.ofMillis(1), Pacer.REAL, errors, System::nanoTime, (name, e) -> {
+            who.add(name + ": " + e.getMessage());
+            died.countDown();
+        })) {
+            loop.start();
+            assertThat(died.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(who).containsExactly("t: simulated");
     }
 
     @Test
