@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ProxyCommand.class,
             BrokerCommand.class,
+            CoordinatorCommand.class,
             LocalCommand.class,
         })
 public final class Main implements Runnable {

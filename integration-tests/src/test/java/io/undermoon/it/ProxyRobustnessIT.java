@@ -269,6 +269,22 @@ class ProxyRobustnessIT {
     }
 
     @Test
+    void prometheusMetricsCountWhatHappened() throws Exception {
+        try (TwoProxyCluster cluster = TwoProxyCluster.start(Map.of("metrics_address", "127.0.0.1:0"));
+                Jedis client = new Jedis("127.0.0.1", cluster.proxy1.port())) {
+            client.set(keyFor(0, 8191, "m"), "1");
+            assertThatThrownBy(() -> client.get("a")).hasMessageContaining("MOVED");
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + cluster.proxy1.metricsPort()
+                            + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("undermoon_proxy_moved_replies_total 1.0")
+                    .contains("undermoon_proxy_epoch 1.0").contains("undermoon_proxy_covered_slots 16384.0")
+                    .containsPattern("undermoon_proxy_forwarded_commands_total [1-9]");
+        }
+    }
+
+    @Test
     void redisCliInClusterModeFollowsRedirections() throws Exception {
         try (TwoProxyCluster cluster = TwoProxyCluster.start()) {
             String port = Integer.toString(cluster.proxy1.port());

@@ -65,6 +65,7 @@ public record ProxyConfig(
         }
         String metrics = c.getString("metrics_address", "");
         if (!metrics.isEmpty() && Addresses.parse(metrics).isEmpty()) {
+            // port 0 (a free port) is allowed
             throw new ConfigException("invalid field metrics_address: expected host:port, got '" + metrics + "'");
         }
         return new ProxyConfig(

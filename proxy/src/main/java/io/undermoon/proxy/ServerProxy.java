@@ -58,6 +58,7 @@ public final class ServerProxy implements AutoCloseable {
 
     private final ReplicationManager replication;
     private MigrationManager migrations;
+    private ProxyMetrics metrics;
 
     private ServerProxy(ProxyConfig config) {
         this.config = config;
@@ -126,6 +127,13 @@ public final class ServerProxy implements AutoCloseable {
                         ch.pipeline().addLast(new ClientSession(context, res, router));
                     }
                 });
+        if (!config.metricsAddress().isEmpty()) {
+            try {
+                metrics = ProxyMetrics.start(config.metricsAddress(), context, migrations.stats());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot serve metrics on " + config.metricsAddress() + ": " + e.getMessage(), e);
+            }
+        }
         Addresses.HostPort hp = Addresses.parse(config.address()).orElseThrow();
         serverChannel = b.bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();
         LOG.info("server proxy listening on {} (announce {}, {} threads, {} transport)", serverChannel.localAddress(),
@@ -147,6 +155,11 @@ public final class ServerProxy implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The metrics port, or -1 when metrics are off. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
     public ProxyContext context() {
         return context;
     }
@@ -161,6 +174,9 @@ public final class ServerProxy implements AutoCloseable {
             return;
         }
         replication.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         if (migrations != null) {
             migrations.stopAll();
         }

@@ -29,12 +29,26 @@ public final class LocalCluster implements AutoCloseable {
 
     /** How to start a child JVM of the undermoon programs. */
     public record Runtime(String java, String classpath, List<String> jvmOptions) {
+        private static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx512m",
+                "-XX:+IgnoreUnrecognizedVMOptions", "--enable-native-access=ALL-UNNAMED",
+                "-Dio.netty.leakDetection.level=disabled");
+
         /** The JVM and classpath of the current process. */
         public static Runtime current() {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            return new Runtime(java, System.getProperty("java.class.path"),
-                    List.of("-XX:+UseSerialGC", "-Xmx512m", "-XX:+IgnoreUnrecognizedVMOptions",
-                            "--enable-native-access=ALL-UNNAMED"));
+            return new Runtime(currentJava(), System.getProperty("java.class.path"), OPTIONS);
+        }
+
+        /** The current JVM running the built command-line jar ({@code cli/target/undermoon.jar}) of a checkout. */
+        public static Runtime ofRepository(Path root) {
+            Path jar = root.resolve("cli/target/undermoon.jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("build the project first: " + jar + " is missing");
+            }
+            return new Runtime(currentJava(), jar.toString(), OPTIONS);
+        }
+
+        private static String currentJava() {
+            return ProcessHandle.current().info().command().orElse("java");
         }
     }
 

@@ -1,0 +1,37 @@
+package io.undermoon.coordinator.broker;
+
+/** A broker call that did not succeed; {@link #kind()} says how. */
+public final class BrokerCallException extends Exception {
+
+    /** How a call failed. */
+    public enum Kind {
+        /** The broker address list is empty. */
+        NO_BROKER,
+        /** Connecting, sending or receiving failed, or the call timed out. */
+        IO,
+        /** The broker answered 409: try again later (failover, commit). */
+        RETRY,
+        /** The broker answered with a status the call does not accept. */
+        STATUS,
+        /** The body could not be read as the expected JSON. */
+        INVALID_REPLY,
+        /** The request could not be built (an address or name that does not fit in a URL). */
+        INVALID_REQUEST
+    }
+
+    private final Kind kind;
+
+    public BrokerCallException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public BrokerCallException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

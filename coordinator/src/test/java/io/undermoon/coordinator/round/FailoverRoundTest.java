@@ -1,0 +1,63 @@
+package io.undermoon.coordinator.round;
+
+import static io.undermoon.coordinator.testing.Views.freeProxy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.undermoon.coordinator.broker.BrokerCallException;
+import io.undermoon.coordinator.loop.RoundError;
+import io.undermoon.coordinator.testing.ScriptedBroker;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FailoverRoundTest {
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScriptedBroker broker = new ScriptedBroker();
+    private final AtomicInteger syncWakeups = new AtomicInteger();
+
+    @AfterEach
+    void close() {
+        executor.shutdownNow();
+    }
+
+    private FailoverRound round() {
+        return new FailoverRound(broker, executor, syncWakeups::incrementAndGet);
+    }
+
+    @Test
+    void getsTheFailuresThenFailsEachOver() throws InterruptedException {
+        broker.failures.addAll(List.of("127.0.0.1:6001", "127.0.0.1:6002"));
+        broker.replacements.put("127.0.0.1:6001", freeProxy("127.0.0.1:6005", 9, "n1", "n2"));
+        assertThat(round().run()).isEmpty();
+        assertThat(broker.calls()).containsExactlyInAnyOrder("failover 127.0.0.1:6001", "failover 127.0.0.1:6002");
+        assertThat(syncWakeups).hasValue(1);
+    }
+
+    @Test
+    void nothingToDoWakesNothing() throws InterruptedException {
+        assertThat(round().run()).isEmpty();
+        assertThat(broker.calls()).isEmpty();
+        assertThat(syncWakeups).hasValue(0);
+    }
+
+    @Test
+    void aRetryAnswerIsAnErrorButTheRolesChangedSoTheSyncIsWoken() throws InterruptedException {
+        broker.failures.add("127.0.0.1:6001");
+        broker.failoverError = new BrokerCallException(BrokerCallException.Kind.RETRY,
+                "POST /proxies/failover/127.0.0.1:6001: HTTP 409 {\"error\":\"NO_AVAILABLE_RESOURCE\"}");
+        List<RoundError> errors = round().run();
+        assertThat(errors).extracting(RoundError::message).singleElement().asString().contains("NO_AVAILABLE_RESOURCE");
+        assertThat(syncWakeups).hasValue(1);
+    }
+
+    @Test
+    void anotherErrorDoesNotWakeTheSync() throws InterruptedException {
+        broker.failures.add("127.0.0.1:6001");
+        broker.failoverError = new BrokerCallException(BrokerCallException.Kind.IO, "timed out");
+        assertThat(round().run()).hasSize(1);
+        assertThat(syncWakeups).hasValue(0);
+    }
+}
