@@ -142,6 +142,16 @@ class RequestDecoderTest {
         assertThat(out.get(0)).hasSize(200).startsWith("0", "1").endsWith("199");
     }
 
+    /** Regression (config fuzzing): limits whose offsets overflow an int are refused up front. */
+    @Test
+    void limitsBeyondWhatABufferHoldsAreRefused() {
+        assertThatThrownBy(() -> new RespLimits(1, 4294967296L, 64, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RespLimits(Integer.MAX_VALUE, 1, 64, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RespLimits(1, 1, Integer.MAX_VALUE, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RespLimits(RespLimits.MAX_LENGTH, RespLimits.MAX_BULK_LENGTH, RespLimits.MAX_LENGTH, 8).maxBulkLength())
+                .isEqualTo(Integer.MAX_VALUE - 16);
+    }
+
     @Test
     void incompleteInputWaitsForMore() throws Exception {
         assertThat(decodeAll("*2\r\n$3\r\nGET\r\n$1\r\n", RespLimits.DEFAULT)).isEmpty();
