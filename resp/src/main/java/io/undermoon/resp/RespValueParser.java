@@ -50,7 +50,7 @@ public final class RespValueParser {
                 if (len < 0) {
                     return RespValue.NIL_BULK;
                 }
-                if (in.readableBytes() < len + 2) {
+                if (len > in.readableBytes() - 2) { // not len + 2: that overflows for a length near 2^63
                     throw new RespProtocolException("incomplete bulk reply");
                 }
                 byte[] b = new byte[(int) len];

@@ -26,7 +26,8 @@ final class ApiError {
             case 404, 405, 501 -> BrokerError.NOT_FOUND;
             case 413 -> BrokerError.PAYLOAD_TOO_LARGE;
             case 415 -> BrokerError.UNSUPPORTED_MEDIA_TYPE;
-            default -> status >= 400 && status < 500 ? BrokerError.INVALID_REQUEST : BrokerError.INTERNAL_ERROR;
+            // 505: a request line the server cannot read as HTTP/1.x (a raw space in the path): the client's fault
+            default -> status >= 400 && status < 500 || status == 505 ? BrokerError.INVALID_REQUEST : BrokerError.INTERNAL_ERROR;
         };
     }
 

@@ -172,8 +172,8 @@ class BrokerHttpFuzzIT {
                     .isTrue();
             code = error.get("error").asText();
             assertThat(code).as("%s to %s", r.text(), input).isNotEqualTo("INTERNAL_ERROR");
-            assertThat(r.status() < 500 || code.equals("PROXY_NOT_SYNC")).as("%d %s to %s", r.status(), r.text(), input)
-                    .isTrue();
+            assertThat(r.status() < 500 || code.equals("PROXY_NOT_SYNC") || r.status() == 505 && code.equals("INVALID_REQUEST"))
+                    .as("%d %s to %s", r.status(), r.text(), input).isTrue();
         }
         String after = metadata();
         boolean partial = code != null && method.equals(route.method())
@@ -218,11 +218,13 @@ class BrokerHttpFuzzIT {
 
     /** The path with its parameters filled: by kind (0..5 valid, then edge cases), percent-encoded or raw. */
     private static String fill(String template, int kind, Random rnd) {
-        String out = template;
-        while (out.contains("{")) {
-            int a = out.indexOf('{');
-            int b = out.indexOf('}', a);
-            String param = out.substring(a + 1, b);
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (int a = template.indexOf('{'); a >= 0; a = template.indexOf('{', from)) {
+            int b = template.indexOf('}', a);
+            out.append(template, from, a);
+            from = b + 1;
+            String param = template.substring(a + 1, b);
             String value = switch (param) {
                 case "name" -> kind < 5 ? (rnd.nextBoolean() ? "c1" : "c2") : pick(NAMES, rnd);
                 case "address" -> kind < 5 ? pick(proxies, rnd) : pick(List.of("127.0.0.1:1", "[::1]:5", "host", "",
@@ -234,12 +236,13 @@ class BrokerHttpFuzzIT {
                 value = new String(MUTATOR.mutate(value.getBytes(StandardCharsets.UTF_8), rnd, 1 + rnd.nextInt(3)),
                         StandardCharsets.ISO_8859_1);
             }
-            out = out.substring(0, a) + value + out.substring(b + 1);
+            out.append(value);
         }
+        out.append(template.substring(from));
         if (kind == 9) {
-            out = out + pick(List.of("/", "//", "/extra", "/..", "/%2e%2e", ";jsessionid=1", "#frag", "?"), rnd);
+            out.append(pick(List.of("/", "//", "/extra", "/..", "/%2e%2e", ";jsessionid=1", "#frag", "?"), rnd));
         }
-        return out;
+        return out.toString();
     }
 
     private static String query(int kind, Random rnd) {
