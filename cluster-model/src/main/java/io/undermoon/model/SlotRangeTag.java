@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.io.IOException;
+import java.util.Objects;
 
 /** The state of a slot range: stable ("None"), or part of a migration on either side. */
 @JsonSerialize(using = SlotRangeTag.Serializer.class)
@@ -20,9 +21,17 @@ public sealed interface SlotRangeTag {
 
     record None() implements SlotRangeTag {}
 
-    record Migrating(MigrationMeta meta) implements SlotRangeTag {}
+    record Migrating(MigrationMeta meta) implements SlotRangeTag {
+        public Migrating {
+            Objects.requireNonNull(meta, "meta");
+        }
+    }
 
-    record Importing(MigrationMeta meta) implements SlotRangeTag {}
+    record Importing(MigrationMeta meta) implements SlotRangeTag {
+        public Importing {
+            Objects.requireNonNull(meta, "meta");
+        }
+    }
 
     /** The migration meta, or null for a stable range. */
     default MigrationMeta metaOrNull() {
@@ -75,6 +84,9 @@ public sealed interface SlotRangeTag {
             }
             p.nextToken();
             MigrationMeta meta = ctx.readValue(p, MigrationMeta.class);
+            if (meta == null) {
+                return (SlotRangeTag) ctx.reportInputMismatch(SlotRangeTag.class, "the migration meta of %s must not be null", name);
+            }
             if (p.nextToken() != JsonToken.END_OBJECT) {
                 return (SlotRangeTag) ctx.handleUnexpectedToken(SlotRangeTag.class, p);
             }

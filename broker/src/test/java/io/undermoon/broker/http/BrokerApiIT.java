@@ -502,4 +502,14 @@ class BrokerApiIT {
         ok(api.post("/clusters/meta/c", "{\"node_number\": 4}"));
         assertThat(epoch()).isEqualTo(4611686018427387904L);
     }
+
+    /** Regression (HTTP fuzzing): a migration tag with a null meta was an INTERNAL_ERROR (NullPointerException). */
+    @Test
+    void aMigrationTaskWithoutMetaIsAnInvalidRequest() {
+        register(2, 2);
+        ok(api.post("/clusters/meta/c", "{\"node_number\": 4}"));
+        assertRejected(() -> api.put("/clusters/migrations",
+                "{\"cluster_name\":\"c\",\"slot_range\":{\"range_list\":[[0,100]],\"tag\":{\"Migrating\":null}}}"),
+                400, "INVALID_REQUEST");
+    }
 }

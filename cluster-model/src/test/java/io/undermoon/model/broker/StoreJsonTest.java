@@ -163,4 +163,19 @@ class StoreJsonTest {
         assertThat(c.partOf("p1:1")).isEqualTo(1);
         assertThat(c.partOf("nope:1")).isEqualTo(-1);
     }
+
+    /**
+     * Regression (broker HTTP fuzzing): {@code {"Migrating": null}} was read as a tag without meta, and
+     * committing it (PUT /api/v3/clusters/migrations) failed with a NullPointerException, answered as
+     * INTERNAL_ERROR. A null meta is now a JSON error.
+     */
+    @Test
+    void aMigrationTagWithoutMetaIsRefused() {
+        for (String tag : List.of("{\"Migrating\": null}", "{\"Importing\": null}")) {
+            assertThatThrownBy(() -> Json.mapper().readValue(
+                    "{\"cluster_name\": \"c\", \"slot_range\": {\"range_list\": [[0, 1]], \"tag\": " + tag + "}}",
+                    MigrationTaskMeta.class)).as(tag).isInstanceOf(java.io.IOException.class).hasMessageContaining("must not be null");
+        }
+        assertThatThrownBy(() -> new io.undermoon.model.SlotRangeTag.Migrating(null)).isInstanceOf(NullPointerException.class);
+    }
 }
