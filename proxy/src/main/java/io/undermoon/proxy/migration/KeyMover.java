@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Copies keys of a slot range from the source Redis to the destination Redis: PTTL+DUMP on the
  * source, RESTORE (never REPLACE: a value already at the destination is newer and wins) on the
- * destination, then DEL on the source. Used only by its task's thread.
+ * destination, then DEL on the source. Each instance has its own connections and is used by one
+ * thread (the scan, or the UMSYNC worker); {@link KeyLocks} keep the two off the same key.
  */
 final class KeyMover {
     /** A key the importing proxy wants moved now, and how to answer it. */
@@ -33,10 +34,13 @@ final class KeyMover {
     private final RangeList ranges;
     private final Duration timeout;
     private final MigrationStats stats;
+    private final KeyLocks locks;
     private BlockingRespClient source;
     private BlockingRespClient destination;
 
-    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats) {
+    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats,
+            KeyLocks locks) {
+        this.locks = locks;
         this.sourceAddress = sourceAddress;
         this.destinationAddress = destinationAddress;
         this.ranges = ranges;
@@ -79,32 +83,57 @@ final class KeyMover {
                 }
             }
         }
-        move(mine);
+        List<byte[]> locked = locks.tryLockAll(mine);
+        try {
+            move(locked);
+        } finally {
+            locks.unlockAll(locked);
+        }
         return next.text();
     }
 
-    /** Moves the keys of up to {@code max} queued UMSYNC requests and answers them. */
-    void serveSyncs(BlockingDeque<SyncRequest> queue, int max) throws IOException {
+    /**
+     * Moves the keys of the queued UMSYNC requests (waiting for at most {@code waitNanos} for the
+     * first) and answers them. Keys the scan is moving are waited for.
+     */
+    void serveSyncs(BlockingDeque<SyncRequest> queue, int max, long waitNanos) throws IOException, InterruptedException {
         List<SyncRequest> batch = new ArrayList<>();
-        queue.drainTo(batch, Math.max(1, max));
-        if (batch.isEmpty()) {
+        SyncRequest first = queue.poll(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (first == null) {
             return;
         }
+        batch.add(first);
+        queue.drainTo(batch, Math.max(1, max) - 1);
         List<byte[]> keys = new ArrayList<>(batch.size());
         for (SyncRequest r : batch) {
             keys.add(r.key());
         }
+        List<byte[]> unique = distinct(keys);
+        locks.lockAll(unique);
         try {
-            move(keys);
+            move(unique);
         } catch (IOException | RuntimeException e) {
             for (int i = batch.size() - 1; i >= 0; i--) {
                 queue.addFirst(batch.get(i));
             }
             throw e;
+        } finally {
+            locks.unlockAll(unique);
         }
         for (SyncRequest r : batch) {
             r.reply().accept("+OK");
         }
+    }
+
+    private static List<byte[]> distinct(List<byte[]> keys) {
+        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+        List<byte[]> out = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            if (seen.add(java.nio.ByteBuffer.wrap(k))) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     /** Moves keys; an IOException leaves them where they were (the caller retries). */

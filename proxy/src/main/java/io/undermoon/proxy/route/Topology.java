@@ -96,10 +96,16 @@ public final class Topology {
         return new RangeList(out);
     }
 
+    /**
+     * A read-only heap copy: topologies are replaced on every metadata change and the garbage
+     * collector frees the old ones (a direct buffer would need an explicit release while in-flight
+     * writes may still use it).
+     */
     private static ByteBuf fixed(ByteBuf b) {
-        ByteBuf direct = Unpooled.directBuffer(b.readableBytes()).writeBytes(b);
+        byte[] bytes = new byte[b.readableBytes()];
+        b.readBytes(bytes);
         b.release();
-        return Unpooled.unreleasableBuffer(direct.asReadOnly());
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
     }
 
     static String nodesText(List<Node> nodes, long epoch, String nodesVersion) {
