@@ -37,6 +37,7 @@ final class KeyMover {
     private final KeyLocks locks;
     private BlockingRespClient source;
     private BlockingRespClient destination;
+    private final List<byte[]> pendingDeletes = new ArrayList<>();
 
     KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats,
             KeyLocks locks) {
@@ -66,9 +67,23 @@ final class KeyMover {
         return destination;
     }
 
-    /** One SCAN step: moves the range's keys it returned and gives the next cursor. */
+    /**
+     * One SCAN step: moves the range's keys it returned and gives the next cursor. The DEL of the
+     * previous step's keys travels in the same write as this SCAN (they are already restored on the
+     * destination, so a second mover would only see BUSYKEY), saving a round trip per batch.
+     */
     String scanOnce(String cursor, int count) throws IOException {
-        RespReply reply = source().command(SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count)));
+        List<byte[][]> cmds = new ArrayList<>(2);
+        if (!pendingDeletes.isEmpty()) {
+            cmds.add(delCommand(pendingDeletes));
+        }
+        cmds.add(new byte[][] {SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count))});
+        List<RespReply> replies = source().pipeline(cmds);
+        if (replies.size() == 2 && replies.get(0) instanceof RespReply.Error e) {
+            throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+        }
+        pendingDeletes.clear();
+        RespReply reply = replies.get(replies.size() - 1);
         if (!(reply instanceof RespReply.Array a) || a.items().size() != 2
                 || !(a.items().get(0) instanceof RespReply.Bulk next) || !(a.items().get(1) instanceof RespReply.Array keys)) {
             throw new IOException("unexpected SCAN reply from " + sourceAddress + ": " + reply);
@@ -85,11 +100,36 @@ final class KeyMover {
         }
         List<byte[]> locked = locks.tryLockAll(mine);
         try {
-            move(locked);
+            pendingDeletes.addAll(restore(locked));
         } finally {
             locks.unlockAll(locked);
         }
-        return next.text();
+        String nextCursor = next.text();
+        if (nextCursor.equals("0")) {
+            flushDeletes();
+        }
+        return nextCursor;
+    }
+
+    /** Sends the DEL of the last step's keys, if any. */
+    void flushDeletes() throws IOException {
+        if (pendingDeletes.isEmpty()) {
+            return;
+        }
+        RespReply r = source().command(delCommand(pendingDeletes));
+        if (r instanceof RespReply.Error e) {
+            throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+        }
+        pendingDeletes.clear();
+    }
+
+    private static byte[][] delCommand(List<byte[]> keys) {
+        byte[][] del = new byte[keys.size() + 1][];
+        del[0] = DEL;
+        for (int i = 0; i < keys.size(); i++) {
+            del[i + 1] = keys.get(i);
+        }
+        return del;
     }
 
     /**
@@ -136,10 +176,24 @@ final class KeyMover {
         return out;
     }
 
-    /** Moves keys; an IOException leaves them where they were (the caller retries). */
+    /** Moves keys: restore on the destination, then delete from the source. */
     void move(List<byte[]> keys) throws IOException {
+        List<byte[]> toDelete = restore(keys);
+        if (!toDelete.isEmpty()) {
+            RespReply r = source().command(delCommand(toDelete));
+            if (r instanceof RespReply.Error e) {
+                throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+            }
+        }
+    }
+
+    /**
+     * Copies keys to the destination (PTTL+DUMP, then RESTORE without REPLACE) and returns the keys
+     * now safe to delete from the source. An IOException leaves everything where it was.
+     */
+    private List<byte[]> restore(List<byte[]> keys) throws IOException {
         if (keys.isEmpty()) {
-            return;
+            return List.of();
         }
         List<byte[][]> reads = new ArrayList<>(keys.size() * 2);
         for (byte[] k : keys) {
@@ -189,21 +243,12 @@ final class KeyMover {
                 toDelete.add(restored.get(i));
             }
         }
-        if (!toDelete.isEmpty()) {
-            byte[][] del = new byte[toDelete.size() + 1][];
-            del[0] = DEL;
-            for (int i = 0; i < toDelete.size(); i++) {
-                del[i + 1] = toDelete.get(i);
-            }
-            RespReply r = source().command(del);
-            if (r instanceof RespReply.Error e) {
-                throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
-            }
-        }
         stats.movedBytes.add(bytesMoved);
+        return toDelete;
     }
 
     void close() {
+        // pendingDeletes survive: the retried step sends them again (they are already on the destination)
         if (source != null) {
             source.close();
             source = null;
