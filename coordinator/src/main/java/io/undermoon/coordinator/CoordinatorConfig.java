@@ -55,6 +55,8 @@ public record CoordinatorConfig(
     public static final long DEFAULT_PING_TIMEOUT_MS = 500;
     public static final int DEFAULT_PING_ATTEMPTS = 3;
     public static final long DEFAULT_BROKER_TIMEOUT_MS = 3000;
+    /** Most admin API threads. */
+    public static final int MAX_THREADS = 1024;
 
     public CoordinatorConfig {
         Objects.requireNonNull(address, "address");
@@ -95,23 +97,23 @@ public record CoordinatorConfig(
         if (reporterProblem != null) {
             throw new ConfigException("invalid field reporter_id: " + reporterProblem + ", got '" + reporterId + "'");
         }
-        long loopMs = src.getLong("loop_interval_ms", DEFAULT_LOOP_INTERVAL_MS, 1);
+        long loopMs = src.getLong("loop_interval_ms", DEFAULT_LOOP_INTERVAL_MS, 1, ConfigSource.MAX_MILLIS);
         return new CoordinatorConfig(
                 address,
                 brokers,
                 reporterId,
-                src.getInt("thread_number", 4, 1),
-                Duration.ofSeconds(src.getLong("proxy_timeout", 2, 1)),
+                src.getInt("thread_number", 4, 1, MAX_THREADS),
+                src.getSeconds("proxy_timeout", 2, 1),
                 src.getBoolean("enable_compression", false),
                 src.getBoolean("disable_failover", false),
-                Duration.ofMillis(src.getLong("detection_interval_ms", loopMs, 1)),
-                Duration.ofMillis(src.getLong("sync_interval_ms", loopMs, 1)),
-                Duration.ofMillis(src.getLong("migration_interval_ms", loopMs, 1)),
-                Duration.ofMillis(src.getLong("failover_interval_ms", loopMs, 1)),
-                Duration.ofMillis(src.getLong("ping_timeout_ms", DEFAULT_PING_TIMEOUT_MS, 1)),
+                src.getMillis("detection_interval_ms", loopMs, 1),
+                src.getMillis("sync_interval_ms", loopMs, 1),
+                src.getMillis("migration_interval_ms", loopMs, 1),
+                src.getMillis("failover_interval_ms", loopMs, 1),
+                src.getMillis("ping_timeout_ms", DEFAULT_PING_TIMEOUT_MS, 1),
                 src.getInt("ping_attempts", DEFAULT_PING_ATTEMPTS, 1),
-                Duration.ofMillis(src.getLong("broker_timeout_ms", DEFAULT_BROKER_TIMEOUT_MS, 1)),
-                Duration.ofSeconds(src.getLong("admin_session_timeout", 300, 0)));
+                src.getMillis("broker_timeout_ms", DEFAULT_BROKER_TIMEOUT_MS, 1),
+                src.getSeconds("admin_session_timeout", 300, 0));
     }
 
     /**

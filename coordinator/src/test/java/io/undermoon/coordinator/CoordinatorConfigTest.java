@@ -153,4 +153,20 @@ class CoordinatorConfigTest {
         assertThat(c.pingTimeout()).isEqualTo(d.pingTimeout());
         assertThat(c.pingAttempts()).isEqualTo(d.pingAttempts());
     }
+
+    /**
+     * Regression (config fuzzing): thread_number = 1000000 was accepted (a million event loops), and
+     * admin_session_timeout or broker_timeout_ms near 2^63 loaded but overflowed when used.
+     */
+    @Test
+    void threadCountsAndDurationsAreBounded() throws ConfigException {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("thread_number", 1_000_000),
+                Map.of("admin_session_timeout", "9223372036854775807"), Map.of("broker_timeout_ms", "9223372036854775807"),
+                Map.of("loop_interval_ms", "9223372036854775807"), Map.of("proxy_timeout", "10000000000000"),
+                Map.of("ping_attempts", "1.5"))) {
+            assertThatThrownBy(() -> CoordinatorConfig.from(ConfigSource.of(bad))).as(bad.toString())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("invalid field");
+        }
+        assertThat(CoordinatorConfig.from(ConfigSource.of(Map.of("thread_number", 1024))).threadNumber()).isEqualTo(1024);
+    }
 }

@@ -38,6 +38,10 @@ public record ProxyConfig(
         long replicationInterval) {
 
     public static final int MAX_REDIRECTIONS_LIMIT = 4;
+    /** Most event-loop threads, and most backend connections per loop and backend. */
+    public static final int MAX_THREADS = 1024;
+    /** Most slow-log entries (the ring is allocated at start). */
+    public static final int MAX_SLOWLOG_LEN = 1 << 20;
 
     public static ProxyConfig load(ConfigSource c) throws ConfigException {
         String address = c.getString("address", "127.0.0.1:5299");
@@ -71,28 +75,28 @@ public record ProxyConfig(
         return new ProxyConfig(
                 address,
                 announce,
-                c.getInt("slowlog_len", 1024, 1),
-                c.getLong("slowlog_log_slower_than", 50000),
+                c.getInt("slowlog_len", 1024, 1, MAX_SLOWLOG_LEN),
+                c.getLong("slowlog_log_slower_than", 50000, Long.MIN_VALUE, ConfigSource.MAX_MILLIS * 1000),
                 c.getLong("slowlog_sample_rate", 1000, 0),
-                c.getInt("thread_number", 2, 1),
-                c.getInt("backend_conn_num", 2, 1),
+                c.getInt("thread_number", 2, 1, MAX_THREADS),
+                c.getInt("backend_conn_num", 2, 1, MAX_THREADS),
                 strategy,
                 c.getLong("backend_flush_size", 1024, 1),
                 c.getLong("backend_low_flush_interval", 200000, 1),
                 c.getLong("backend_high_flush_interval", 600000, 1),
-                c.getLong("session_timeout", 0, 0),
-                c.getLong("backend_timeout", 3000, 1),
+                c.getLong("session_timeout", 0, 0, ConfigSource.MAX_MILLIS),
+                c.getLong("backend_timeout", 3000, 1, ConfigSource.MAX_MILLIS),
                 password,
                 c.getBoolean("active_redirection", false),
                 (int) Math.min(maxRedirections, MAX_REDIRECTIONS_LIMIT),
                 defaultRedirection,
                 nodesVersion,
                 c.getInt("max_pending_commands", 4096, 1),
-                c.getInt("max_array_length", 1024 * 1024, 1),
-                c.getLong("max_bulk_length", 512L * 1024 * 1024, 1),
-                c.getInt("max_inline_length", 64 * 1024, 16),
+                c.getInt("max_array_length", 1024 * 1024, 1, RespLimits.MAX_LENGTH),
+                c.getLong("max_bulk_length", 512L * 1024 * 1024, 1, RespLimits.MAX_BULK_LENGTH),
+                c.getInt("max_inline_length", 64 * 1024, 16, RespLimits.MAX_LENGTH),
                 metrics,
-                c.getLong("replication_interval", 5000, 100));
+                c.getLong("replication_interval", 5000, 100, ConfigSource.MAX_MILLIS));
     }
 
     /** The host part of the announce address, used to check that metadata is meant for us. */

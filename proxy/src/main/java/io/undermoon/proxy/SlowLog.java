@@ -34,12 +34,20 @@ public final class SlowLog {
 
     public void record(long sessionId, long startNanos, long endNanos, String command) {
         long elapsed = endNanos - startNanos;
-        if (elapsed <= logSlowerThanMicros * 1000) {
+        if (elapsed <= thresholdNanos(logSlowerThanMicros)) {
             return;
         }
         long createdEpochNanos = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - startNanos);
         int i = (int) (written.getAndIncrement() % ring.length());
         ring.set(i, new Entry(sessionId, createdEpochNanos, 0, elapsed, command));
+    }
+
+    /** The threshold in nanoseconds, saturated: CONFIG SET accepts any 64-bit value. */
+    private static long thresholdNanos(long micros) {
+        if (micros > Long.MAX_VALUE / 1000) {
+            return Long.MAX_VALUE;
+        }
+        return micros < Long.MIN_VALUE / 1000 ? Long.MIN_VALUE : micros * 1000;
     }
 
     public long logSlowerThan() {

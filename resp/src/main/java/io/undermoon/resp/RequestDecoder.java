@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -18,6 +19,9 @@ import java.util.function.Supplier;
  */
 public final class RequestDecoder<R extends Request> {
     private enum State { START, ELEMENT_HEADER, ELEMENT_BODY }
+
+    /** Argument slots allocated up front; more are added as arguments arrive. */
+    private static final int INITIAL_ARGS = 64;
 
     private final RespLimits limits;
     private final Supplier<R> factory;
@@ -72,7 +76,8 @@ public final class RequestDecoder<R extends Request> {
                     }
                     R req = factory.get();
                     req.argc = (int) n;
-                    req.args = new int[2 * (int) n];
+                    // sized by what arrives, not by what the header claims (up to max_array_length)
+                    req.args = new int[2 * (int) Math.min(n, INITIAL_ARGS)];
                     req.inline = false;
                     pending = req;
                     index = 0;
@@ -103,6 +108,9 @@ public final class RequestDecoder<R extends Request> {
                     }
                     pos = lf + 1 - start;
                     bulkLength = (int) len;
+                    if (2 * index == pending.args.length) {
+                        pending.args = Arrays.copyOf(pending.args, (int) Math.min(2L * pending.argc, 2L * pending.args.length));
+                    }
                     pending.args[2 * index] = pos;
                     pending.args[2 * index + 1] = bulkLength;
                     state = State.ELEMENT_BODY;
@@ -167,23 +175,41 @@ public final class RequestDecoder<R extends Request> {
         return lf;
     }
 
-    /** Parses the decimal number in [from, to), or Long.MIN_VALUE when it is not one. */
+    /**
+     * Parses the decimal number in [from, to) with Redis's rules (its {@code string2ll}), or returns
+     * Long.MIN_VALUE when it is not one: an optional '-', then "0" alone or digits without a leading
+     * zero, no "-0", no overflow. Redis refuses every other spelling ("04", "+4", "-0") with a protocol
+     * error, and the proxy forwards request headers byte for byte, so accepting one here would let a
+     * client break the shared backend connection.
+     */
     static long parseNumber(ByteBuf in, int from, int to) {
-        if (from >= to || to - from > 19) {
+        int len = to - from;
+        if (len <= 0 || len > 20) {
             return Long.MIN_VALUE;
+        }
+        if (len == 1 && in.getByte(from) == '0') {
+            return 0;
         }
         boolean negative = in.getByte(from) == '-';
         int i = negative ? from + 1 : from;
         if (i == to) {
             return Long.MIN_VALUE;
         }
-        long v = 0;
-        for (; i < to; i++) {
+        byte first = in.getByte(i);
+        if (first < '1' || first > '9') {
+            return Long.MIN_VALUE;
+        }
+        long v = first - '0';
+        for (i++; i < to; i++) {
             byte b = in.getByte(i);
             if (b < '0' || b > '9') {
                 return Long.MIN_VALUE;
             }
-            v = v * 10 + (b - '0');
+            int digit = b - '0';
+            if (v > (Long.MAX_VALUE - digit) / 10) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + digit;
         }
         return negative ? -v : v;
     }
@@ -234,7 +260,15 @@ public final class RequestDecoder<R extends Request> {
         return req;
     }
 
-    /** Splits an inline line into arguments: whitespace separated, with Redis-style quotes. */
+    /**
+     * Splits an inline line into arguments exactly as Redis does (its {@code sdssplitargs}): blanks
+     * separate arguments; a double or single quote, also in the middle of an argument, starts a quoted
+     * part that must end before a blank or the end of the line; inside double quotes {@code \xHH},
+     * {@code \n}, {@code \r}, {@code \t}, {@code \b}, {@code \a} and {@code \<c>} are escapes;
+     * inside single quotes only {@code \'}. Outside quotes only space, tab, CR and LF end an argument
+     * (a vertical tab or form feed is part of it). One deliberate difference: a NUL byte is an ordinary
+     * byte here, where Redis would never find the end of such a line.
+     */
     static List<byte[]> splitInline(byte[] line) throws RespProtocolException {
         List<byte[]> out = new ArrayList<>();
         int i = 0;
@@ -299,14 +333,11 @@ public final class RequestDecoder<R extends Request> {
                         break;
                     }
                     byte c = line[i];
-                    if (isSpace(c)) {
-                        done = true;
-                    } else if (c == '"' && cur.size() == 0) {
-                        inDouble = true;
-                    } else if (c == '\'' && cur.size() == 0) {
-                        inSingle = true;
-                    } else {
-                        cur.write(c);
+                    switch (c) {
+                        case ' ', '\t', '\r', '\n' -> done = true;
+                        case '"' -> inDouble = true;
+                        case '\'' -> inSingle = true;
+                        default -> cur.write(c);
                     }
                 }
                 if (i < n) {
@@ -317,6 +348,7 @@ public final class RequestDecoder<R extends Request> {
         }
     }
 
+    /** C's isspace: what Redis skips between arguments and accepts after a closing quote. */
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0x0b || b == '\f';
     }

@@ -15,9 +15,18 @@ public record RespLimits(int maxArrayLength, long maxBulkLength, int maxInlineLe
     /** Redis's own limits: 1M-element multibulk for unauthenticated clients, 512 MiB bulk, 64 KiB inline. */
     public static final RespLimits DEFAULT = new RespLimits(1024 * 1024, 512L * 1024 * 1024, 64 * 1024, 64);
 
+    /** Largest bulk limit: a bulk string and its CRLF must fit in one buffer (at most 2^31-1 bytes). */
+    public static final long MAX_BULK_LENGTH = Integer.MAX_VALUE - 16;
+    /** Largest array and line limit: offsets computed from it cannot overflow an int. */
+    public static final int MAX_LENGTH = 1 << 30;
+
     public RespLimits {
         if (maxArrayLength < 1 || maxBulkLength < 1 || maxInlineLength < 16 || maxNesting < 1) {
             throw new IllegalArgumentException("RESP limits must be positive (inline at least 16 bytes)");
+        }
+        if (maxArrayLength > MAX_LENGTH || maxInlineLength > MAX_LENGTH || maxBulkLength > MAX_BULK_LENGTH) {
+            throw new IllegalArgumentException("RESP limits too large: arrays and lines at most " + MAX_LENGTH
+                    + ", bulk strings at most " + MAX_BULK_LENGTH);
         }
     }
 }

@@ -5,15 +5,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Parses one complete reply (as framed by {@link ReplyFramer}) into a {@link RespValue}. */
+/**
+ * Parses one complete reply (as framed by {@link ReplyFramer}) into a {@link RespValue}. Input that
+ * is not a well-formed reply, is incomplete, or nests deeper than {@link RespLimits#DEFAULT}'s
+ * {@code maxNesting} is a {@link RespProtocolException}; nothing else is thrown, and nothing is
+ * allocated for a length the input declares but does not hold.
+ */
 public final class RespValueParser {
+    private static final int MAX_NESTING = RespLimits.DEFAULT.maxNesting();
+
     private RespValueParser() {}
 
     /** Parses the reply at the reader index and advances past it. The input must be a whole frame. */
     public static RespValue parse(ByteBuf in) throws RespProtocolException {
+        return parse(in, 0);
+    }
+
+    private static RespValue parse(ByteBuf in, int depth) throws RespProtocolException {
         int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
         if (lf < 0) {
             throw new RespProtocolException("incomplete reply");
+        }
+        if (lf - in.readerIndex() < 2 || in.getByte(lf - 1) != '\r') {
+            throw new RespProtocolException("malformed reply line");
         }
         byte type = in.readByte();
         String line = in.toString(in.readerIndex(), lf - 1 - in.readerIndex(), StandardCharsets.UTF_8);
@@ -36,7 +50,7 @@ public final class RespValueParser {
                 if (len < 0) {
                     return RespValue.NIL_BULK;
                 }
-                if (in.readableBytes() < len + 2) {
+                if (len > in.readableBytes() - 2) { // not len + 2: that overflows for a length near 2^63
                     throw new RespProtocolException("incomplete bulk reply");
                 }
                 byte[] b = new byte[(int) len];
@@ -57,16 +71,20 @@ public final class RespValueParser {
                 if (n < 0) {
                     return RespValue.NIL_ARRAY;
                 }
-                long count = type == '%' || type == '|' ? 2 * n : n;
-                if (count > in.readableBytes()) {
+                // every element takes at least 3 bytes: checking before doubling also rules out overflow
+                if (n > in.readableBytes()) {
                     throw new RespProtocolException("incomplete aggregate reply");
                 }
-                List<RespValue> elements = new ArrayList<>((int) count);
-                for (long i = 0; i < count; i++) {
-                    elements.add(parse(in));
+                if (depth >= MAX_NESTING) {
+                    throw new RespProtocolException("reply nested too deeply");
+                }
+                int count = (int) (type == '%' || type == '|' ? 2 * n : n);
+                List<RespValue> elements = new ArrayList<>(Math.min(count, in.readableBytes() / 3));
+                for (int i = 0; i < count; i++) {
+                    elements.add(parse(in, depth + 1));
                 }
                 if (type == '|') { // drop the attribute, keep what it annotates
-                    return parse(in);
+                    return parse(in, depth + 1);
                 }
                 return new RespValue.Array(elements);
             }
@@ -79,7 +97,7 @@ public final class RespValueParser {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw new RespProtocolException("invalid number in reply: " + s);
+            throw new RespProtocolException("invalid number in reply: " + (s.length() > 32 ? s.substring(0, 32) + "..." : s));
         }
     }
 }

@@ -55,6 +55,27 @@ class ReplyFramerTest {
         assertThatThrownBy(() -> frames("*1\r\n".repeat(100))).hasMessageContaining("nested too deeply");
     }
 
+    /**
+     * Regression (fuzzing): the value parser is public and must fail cleanly on any input, not only
+     * on what the framer accepted: a line without CR, or a bulk length near 2^63, used to throw
+     * NegativeArraySizeException, a chain of attributes or arrays could overflow the stack, and a map
+     * count near 2^62 overflowed.
+     */
+    @Test
+    void theValueParserRefusesMalformedInputWithAProtocolError() {
+        for (String bad : List.of("\n", "+\n", "\r\n", "$\n", "*1\n:1\r\n", "|0\r\n".repeat(10_000) + ":1\r\n",
+                "*1\r\n".repeat(100_000) + ":1\r\n", "%4611686018427387905\r\n", "%4611686018427387904\r\n:1\r\n",
+                "%6917529030861029376\r\n", "$5\r\nab\r\n", "$9223372036854775807\r\nab\r\n", "=9223372036854775806\r\n", "*2\r\n:1\r\n", "?\r\n", ":x\r\n")) {
+            ByteBuf buf = Unpooled.copiedBuffer(bad, StandardCharsets.ISO_8859_1);
+            try {
+                assertThatThrownBy(() -> RespValueParser.parse(buf)).as(bad.length() > 40 ? bad.substring(0, 40) : bad)
+                        .isInstanceOf(RespProtocolException.class);
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
     @Test
     void parsesValues() throws Exception {
         ByteBuf buf = Unpooled.copiedBuffer("*3\r\n$1\r\na\r\n:5\r\n%1\r\n+k\r\n_\r\n", StandardCharsets.US_ASCII);

@@ -88,6 +88,70 @@ class RequestDecoderTest {
         assertThatThrownBy(() -> decodeAll("*1\n", SMALL)).hasMessageContaining("CRLF");
     }
 
+    /**
+     * Regression (fuzzing, differential against redis-server): the proxy forwards request headers
+     * byte for byte, so a number Redis refuses ("04", "+1", "-0", an overflowing one) must be a
+     * protocol error here too; before, "*1\r\n$04\r\nPING\r\n" was accepted and forwarded, and Redis
+     * closed the shared backend connection. An overflowing count was read as a negative one and the
+     * array silently skipped.
+     */
+    @Test
+    void lengthsFollowRedisNumberRules() throws Exception {
+        for (String bad : List.of("*01\r\n$4\r\nPING\r\n", "*+1\r\n$4\r\nPING\r\n", "*-0\r\n", "*9999999999999999999\r\n",
+                "*18446744073709551617\r\n")) {
+            assertThatThrownBy(() -> decodeAll(bad, RespLimits.DEFAULT)).as(bad).hasMessageContaining("invalid multibulk length");
+        }
+        for (String bad : List.of("*1\r\n$04\r\nPING\r\n", "*1\r\n$+4\r\nPING\r\n", "*1\r\n$-0\r\n\r\n",
+                "*1\r\n$9999999999999999999\r\n", "*1\r\n$00\r\n\r\n")) {
+            assertThatThrownBy(() -> decodeAll(bad, RespLimits.DEFAULT)).as(bad).hasMessageContaining("invalid bulk length");
+        }
+        assertThat(decodeAll("*0\r\n*-1\r\n*-10\r\n*1\r\n$0\r\n\r\n*1\r\n$10\r\n0123456789\r\n", RespLimits.DEFAULT))
+                .containsExactly(List.of(""), List.of("0123456789"));
+    }
+
+    /** Regression (fuzzing, differential against redis-server): inline quoting is Redis's sdssplitargs. */
+    @Test
+    void inlineQuotingFollowsRedis() throws Exception {
+        assertThat(decodeAll("ECHO a\"b c\"\r\n", RespLimits.DEFAULT)).containsExactly(List.of("ECHO", "ab c"));
+        assertThat(decodeAll("ECHO x'y z'\n", RespLimits.DEFAULT)).containsExactly(List.of("ECHO", "xy z"));
+        assertThat(decodeAll("ECHO a\u000bb\fc\r\n", RespLimits.DEFAULT)).containsExactly(List.of("ECHO", "a\u000bb\fc"));
+        assertThat(decodeAll("\u000b\f ECHO\t\"q\"\u000b\r\n", RespLimits.DEFAULT)).containsExactly(List.of("ECHO", "q"));
+        assertThatThrownBy(() -> decodeAll("ECHO a\"b\"c\r\n", RespLimits.DEFAULT)).hasMessageContaining("unbalanced quotes");
+    }
+
+    /**
+     * Regression (fuzzing): the argument table used to be allocated for the declared count, 8 MiB for
+     * a bare "*1048576" header; it now grows with the arguments that arrive.
+     */
+    @Test
+    void aHugeDeclaredArrayCostsNothingUntilItsArgumentsArrive() throws Exception {
+        RequestDecoder<Request> d = new RequestDecoder<>(RespLimits.DEFAULT, Request::new);
+        ByteBuf header = Unpooled.copiedBuffer("*1048576\r\n$3\r\nabc\r\n", StandardCharsets.US_ASCII);
+        try {
+            long allocated = io.undermoon.testkit.fuzz.Allocation.measure(() -> d.decode(header));
+            assertThat(allocated).isLessThan(64 * 1024);
+        } finally {
+            header.release();
+        }
+        StringBuilder many = new StringBuilder("*200\r\n");
+        for (int i = 0; i < 200; i++) {
+            many.append("$").append(Integer.toString(i).length()).append("\r\n").append(i).append("\r\n");
+        }
+        List<List<String>> out = decodeAll(many.toString(), RespLimits.DEFAULT);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0)).hasSize(200).startsWith("0", "1").endsWith("199");
+    }
+
+    /** Regression (config fuzzing): limits whose offsets overflow an int are refused up front. */
+    @Test
+    void limitsBeyondWhatABufferHoldsAreRefused() {
+        assertThatThrownBy(() -> new RespLimits(1, 4294967296L, 64, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RespLimits(Integer.MAX_VALUE, 1, 64, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RespLimits(1, 1, Integer.MAX_VALUE, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RespLimits(RespLimits.MAX_LENGTH, RespLimits.MAX_BULK_LENGTH, RespLimits.MAX_LENGTH, 8).maxBulkLength())
+                .isEqualTo(Integer.MAX_VALUE - 16);
+    }
+
     @Test
     void incompleteInputWaitsForMore() throws Exception {
         assertThat(decodeAll("*2\r\n$3\r\nGET\r\n$1\r\n", RespLimits.DEFAULT)).isEmpty();

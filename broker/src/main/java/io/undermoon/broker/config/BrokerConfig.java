@@ -5,6 +5,7 @@ import io.undermoon.model.config.ConfigException;
 import io.undermoon.model.config.ConfigSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,6 +102,12 @@ public record BrokerConfig(
         if (metaFilename.isBlank()) {
             throw new ConfigException("invalid field meta_filename: must not be empty");
         }
+        Path metaPath;
+        try {
+            metaPath = Path.of(metaFilename);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("invalid field meta_filename: " + e.getMessage());
+        }
         List<String> replicas = src.getStringList("replica_addresses", List.of(), true);
         for (String r : replicas) {
             if (r.isEmpty() || r.indexOf(':') < 0) {
@@ -109,30 +116,30 @@ public record BrokerConfig(
         }
         return new BrokerConfig(
                 address,
-                Duration.ofSeconds(src.getLong("failure_ttl", 60, 0)),
+                src.getSeconds("failure_ttl", 60, 0),
                 src.getLong("failure_quorum", 1, 0),
                 src.getLong("migration_limit", 1, 0),
                 src.getBoolean("recover_from_meta_file", false),
-                Path.of(metaFilename),
+                metaPath,
                 src.getBoolean("auto_update_meta_file", false),
-                Duration.ofSeconds(src.getLong("update_meta_file_interval", 0, 0)),
+                src.getSeconds("update_meta_file_interval", 0, 0),
                 replicas,
-                Duration.ofSeconds(src.getLong("sync_meta_interval", 0, 0)),
+                src.getSeconds("sync_meta_interval", 0, 0),
                 src.getBoolean("enable_ordered_proxy", false),
                 storageType,
                 src.getString("http_storage_address", "localhost:9999"),
                 src.getString("storage_name", "my_storage_name"),
                 src.getString("storage_password", "my_storage_password"),
-                Duration.ofSeconds(src.getLong("refresh_interval", 30, 1)),
+                src.getSeconds("refresh_interval", 30, 1),
                 src.getBoolean("debug", false),
                 defaultClusterConfig(src),
                 src.getLong("max_body_size", 16L << 20, 1024),
-                Duration.ofMillis(src.getLong("proxy_epoch_timeout_ms", 1000, 1)),
-                Duration.ofMillis(src.getLong("auto_scale_poll_interval_ms", 1000, 1)),
+                src.getMillis("proxy_epoch_timeout_ms", 1000, 1),
+                src.getMillis("auto_scale_poll_interval_ms", 1000, 1),
                 src.getInt("auto_scale_max_failed_attempts", 30, 1),
-                Duration.ofSeconds(src.getLong("auto_scale_timeout", 300, 1)),
-                Duration.ofMillis(src.getLong("replica_push_timeout_ms", 5000, 1)),
-                Duration.ofMillis(src.getLong("http_storage_timeout_ms", 5000, 1)));
+                src.getSeconds("auto_scale_timeout", 300, 1),
+                src.getMillis("replica_push_timeout_ms", 5000, 1),
+                src.getMillis("http_storage_timeout_ms", 5000, 1));
     }
 
     /** The five default-cluster-config keys, checked with the same rules as the config PATCH API. */

@@ -20,6 +20,17 @@ final class ApiError {
 
     private ApiError() {}
 
+    /** Our code for an HTTP status produced by the framework rather than by a handler. */
+    static BrokerError codeForStatus(int status) {
+        return switch (status) {
+            case 404, 405, 501 -> BrokerError.NOT_FOUND;
+            case 413 -> BrokerError.PAYLOAD_TOO_LARGE;
+            case 415 -> BrokerError.UNSUPPORTED_MEDIA_TYPE;
+            // 505: a request line the server cannot read as HTTP/1.x (a raw space in the path): the client's fault
+            default -> status >= 400 && status < 500 || status == 505 ? BrokerError.INVALID_REQUEST : BrokerError.INTERNAL_ERROR;
+        };
+    }
+
     static byte[] body(BrokerException e) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", e.error().name());

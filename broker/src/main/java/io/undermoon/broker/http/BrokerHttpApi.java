@@ -80,18 +80,13 @@ public final class BrokerHttpApi {
         config.http.maxRequestSize = maxBody;
         config.http.generateEtags = false;
         config.router.ignoreTrailingSlashes = true;
+        // requests Jetty refuses before any handler runs (a bad request line, an invalid path
+        // encoding, headers too large) get the same JSON error body as every other failure
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
 
         var r = config.routes;
-        r.exception(HttpResponseException.class, (e, ctx) -> {
-            BrokerError code = switch (e.getStatus()) {
-                case 404, 405 -> BrokerError.NOT_FOUND;
-                case 413 -> BrokerError.PAYLOAD_TOO_LARGE;
-                case 415 -> BrokerError.UNSUPPORTED_MEDIA_TYPE;
-                case 400 -> BrokerError.INVALID_REQUEST;
-                default -> BrokerError.INTERNAL_ERROR;
-            };
-            error(ctx, new BrokerException(code, e.getMessage()));
-        });
+        r.exception(HttpResponseException.class, (e, ctx) ->
+                error(ctx, new BrokerException(ApiError.codeForStatus(e.getStatus()), e.getMessage())));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure handling {} {}", ctx.method(), ctx.path(), e);
             error(ctx, new BrokerException(BrokerError.INTERNAL_ERROR, "internal error: " + e));

@@ -79,6 +79,10 @@ public final class BrokerService {
         if (!MetaStore.VERSION.equals(incoming.version())) {
             throw new BrokerException(BrokerError.INVALID_META_VERSION);
         }
+        if (incoming.globalEpoch() > EpochOperations.MAX_EPOCH || incoming.globalEpoch() < 0) {
+            throw new BrokerException(BrokerError.INVALID_METADATA, "global_epoch " + incoming.globalEpoch()
+                    + " is outside 0.." + EpochOperations.MAX_EPOCH);
+        }
         for (Map.Entry<String, ClusterStore> e : incoming.clusters().entrySet()) {
             if (!e.getKey().equals(e.getValue().name())) {
                 throw new BrokerException(BrokerError.INVALID_METADATA, "cluster key " + e.getKey() + " holds " + e.getValue().name());

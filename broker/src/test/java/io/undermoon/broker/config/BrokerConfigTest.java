@@ -99,4 +99,22 @@ class BrokerConfigTest {
             assertThatThrownBy(() -> of(Map.of("address", addr))).as(addr).isInstanceOf(ConfigException.class);
         }
     }
+
+    /**
+     * Regression (config fuzzing): a meta file name with a NUL byte threw InvalidPathException out of
+     * the loader, and a huge interval loaded but threw ArithmeticException when the broker started.
+     */
+    @Test
+    void unusablePathsAndDurationsAreConfigErrors() {
+        assertThatThrownBy(() -> of(Map.of("meta_filename", "meta\u0000data"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("invalid field meta_filename");
+        for (String key : List.of("update_meta_file_interval", "sync_meta_interval", "failure_ttl", "auto_scale_timeout",
+                "refresh_interval", "proxy_epoch_timeout_ms", "replica_push_timeout_ms", "http_storage_timeout_ms",
+                "auto_scale_poll_interval_ms")) {
+            assertThatThrownBy(() -> of(Map.of(key, "9223372036854775807"))).as(key).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("invalid field " + key);
+        }
+        assertThatThrownBy(() -> of(Map.of("failure_quorum", 2.5))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("invalid field failure_quorum");
+    }
 }

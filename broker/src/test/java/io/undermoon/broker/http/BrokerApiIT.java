@@ -461,4 +461,45 @@ class BrokerApiIT {
         ok(api.post("/resources/failures/check")).json().get("hosts_cannot_fail").forEach(h -> hosts.add(h.asText()));
         assertThat(hosts).isNotEmpty().allMatch(h -> h.startsWith("host"));
     }
+
+    /**
+     * Regression (HTTP fuzzing): requests Jetty refuses itself (an invalid path encoding, a raw
+     * non-ASCII byte in the path, headers too large) got an HTML page, or for methods other than GET,
+     * POST and HEAD an empty body; they now get the JSON error body too.
+     */
+    @Test
+    void requestsRefusedBeforeAnyHandlerGetAJsonError() throws Exception {
+        String before = api.get("/metadata").text();
+        List<byte[]> requests = List.of(
+                "GET /api/v3/clusters/meta/% HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "DELETE /api/v3/clusters/meta/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "get /api/v3/clusters/meta/\u00cd1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "GET /api/v3/clusters/meta/a b HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                ("GET /api/v3/version HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        try (io.undermoon.broker.testing.RawHttp raw = new io.undermoon.broker.testing.RawHttp("127.0.0.1", broker.port(), 10_000)) {
+            for (byte[] request : requests) {
+                io.undermoon.broker.testing.RawHttp.Response r = raw.exchange(request, false);
+                String what = new String(request, 0, 40, java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(r.status()).as(what).isIn(400, 431, 505);
+                assertThat(r.header("content-type")).as(what).startsWith("application/json");
+                assertThat(Json.mapper().readTree(r.body()).path("error").asText()).as(what).isEqualTo("INVALID_REQUEST");
+            }
+        }
+        assertThat(api.get("/metadata").text()).isEqualTo(before);
+    }
+
+    /** Regression (HTTP fuzzing): an epoch set near 2^63 left no room for bumps; every later change failed. */
+    @Test
+    void epochsThatLeaveNoRoomForChangesAreRefused() {
+        register(2, 2);
+        assertRejected(() -> api.put("/epoch/9223372036854775807"), 400, "INVALID_REQUEST");
+        assertRejected(() -> api.put("/epoch/4611686018427387904"), 400, "INVALID_REQUEST");
+        JsonNode store = api.get("/metadata").json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) store).put("global_epoch", Long.MAX_VALUE);
+        assertRejected(() -> api.put("/metadata", store.toString()), 400, "INVALID_METADATA");
+        ok(api.put("/epoch/4611686018427387903"));
+        ok(api.post("/clusters/meta/c", "{\"node_number\": 4}"));
+        assertThat(epoch()).isEqualTo(4611686018427387904L);
+    }
 }

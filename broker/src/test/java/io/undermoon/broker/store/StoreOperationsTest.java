@@ -222,4 +222,21 @@ class StoreOperationsTest {
         assertThat(EpochOperations.recover(d, 0)).isEqualTo(303);
         assertThat(d.globalEpoch()).isEqualTo(303);
     }
+
+    /**
+     * Regression (HTTP fuzzing): PUT /epoch/9223372036854775807 was accepted, after which every change
+     * overflowed the epoch and failed with INTERNAL_ERROR, for good; a proxy reporting such an epoch
+     * made the recovery fail the same way.
+     */
+    @Test
+    void epochsFromOutsideLeaveRoomForBumps() throws BrokerException {
+        StoreDraft d = Fixtures.withCluster("c", 4, 4, 2);
+        assertError(() -> EpochOperations.forceBump(d, Long.MAX_VALUE), BrokerError.INVALID_REQUEST);
+        assertError(() -> EpochOperations.forceBump(d, EpochOperations.MAX_EPOCH + 1), BrokerError.INVALID_REQUEST);
+        assertError(() -> EpochOperations.recover(d, Long.MAX_VALUE), BrokerError.INVALID_METADATA);
+        assertError(() -> EpochOperations.recover(d, EpochOperations.MAX_EPOCH - 1), BrokerError.INVALID_METADATA);
+        EpochOperations.forceBump(d, EpochOperations.MAX_EPOCH);
+        assertThat(d.bumpGlobalEpoch()).isEqualTo(EpochOperations.MAX_EPOCH + 1);
+        assertThat(EpochOperations.recover(d, EpochOperations.MAX_EPOCH - 2)).isEqualTo(EpochOperations.MAX_EPOCH + 2);
+    }
 }

@@ -3,8 +3,10 @@ package io.undermoon.model.config;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -76,25 +78,42 @@ public final class ConfigSource {
         return values.containsKey(key);
     }
 
-    public Optional<String> getOptionalString(String key) {
+    /** A text value; a TOML number or boolean is taken as its text, a table or an array is an error. */
+    public Optional<String> getOptionalString(String key) throws ConfigException {
         Object v = values.get(key);
         if (v == null) {
             return Optional.empty();
         }
+        if (v instanceof Map || v instanceof List) {
+            throw new ConfigException("invalid field " + key + ": expected a string, got '" + v + "'");
+        }
         return Optional.of(v.toString());
     }
 
-    public String getString(String key, String def) {
+    public String getString(String key, String def) throws ConfigException {
         return getOptionalString(key).orElse(def);
     }
 
+    /**
+     * A TOML integer, or text holding one. A float (TOML parses {@code 1.5} and {@code 1e3} as
+     * decimals) or an integer beyond 64 bits is an error, never rounded or wrapped.
+     */
     public long getLong(String key, long def) throws ConfigException {
         Object v = values.get(key);
         if (v == null) {
             return def;
         }
-        if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)) {
-            return n.longValue();
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof BigInteger b) {
+            if (b.bitLength() < Long.SIZE) {
+                return b.longValue();
+            }
+            throw new ConfigException("invalid field " + key + ": too large: " + b);
+        }
+        if (v instanceof Number || v instanceof Map || v instanceof List) {
+            throw new ConfigException("invalid field " + key + ": expected an integer, got '" + v + "'");
         }
         try {
             return Long.parseLong(v.toString().trim());
@@ -112,12 +131,41 @@ public final class ConfigSource {
         return v;
     }
 
-    public int getInt(String key, int def, int min) throws ConfigException {
+    /** An integer in {@code min..max}. */
+    public long getLong(String key, long def, long min, long max) throws ConfigException {
         long v = getLong(key, def, min);
-        if (v > Integer.MAX_VALUE) {
-            throw new ConfigException("invalid field " + key + ": too large: " + v);
+        if (v > max) {
+            throw new ConfigException("invalid field " + key + ": must be at most " + max + ", got " + v);
         }
-        return (int) v;
+        return v;
+    }
+
+    public int getInt(String key, int def, int min) throws ConfigException {
+        return getInt(key, def, min, Integer.MAX_VALUE);
+    }
+
+    /** An integer in {@code min..max}. */
+    public int getInt(String key, int def, int min, int max) throws ConfigException {
+        return (int) getLong(key, def, min, max);
+    }
+
+    /**
+     * Largest duration setting, in milliseconds: about 146 years, so that its nanoseconds added to
+     * {@code System.nanoTime()} cannot overflow. Larger values are refused rather than left to fail
+     * (or wrap around) when the program computes a deadline.
+     */
+    public static final long MAX_MILLIS = Long.MAX_VALUE / 2 / 1_000_000;
+    /** {@link #MAX_MILLIS} in seconds. */
+    public static final long MAX_SECONDS = MAX_MILLIS / 1000;
+
+    /** A duration given in whole seconds, at least {@code min} and at most {@link #MAX_SECONDS}. */
+    public Duration getSeconds(String key, long def, long min) throws ConfigException {
+        return Duration.ofSeconds(getLong(key, def, min, MAX_SECONDS));
+    }
+
+    /** A duration given in whole milliseconds, at least {@code min} and at most {@link #MAX_MILLIS}. */
+    public Duration getMillis(String key, long def, long min) throws ConfigException {
+        return Duration.ofMillis(getLong(key, def, min, MAX_MILLIS));
     }
 
     /** true/false, 1/0, yes/no, on/off (case-insensitive). */

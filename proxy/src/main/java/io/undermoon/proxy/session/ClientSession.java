@@ -3,9 +3,9 @@ package io.undermoon.proxy.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.backend.BackendConnection;
@@ -13,6 +13,7 @@ import io.undermoon.proxy.backend.LoopResources;
 import io.undermoon.resp.RequestDecoder;
 import io.undermoon.resp.RespProtocolException;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements LoopResources.Flushable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    /** How long a closing session keeps draining input after its last reply, waiting for the client to close. */
+    static final long LINGER_MILLIS = 2000;
 
     private final ProxyContext proxy;
     private final LoopResources loop;
@@ -207,8 +210,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (closing && queue.isEmpty() && !closed) {
             closed = true;
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> closeGracefully());
         }
+    }
+
+    /**
+     * Ends a session after its last reply (QUIT, a protocol error) without losing that reply: closing a
+     * socket that still has unread input makes the kernel reset the connection and drop whatever was
+     * written but not yet sent. So: send FIN after the replies, read and discard whatever the client
+     * still sends, and close when it closes its side or after {@link #LINGER_MILLIS}.
+     */
+    private void closeGracefully() {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (!(channel instanceof DuplexChannel duplex)) {
+            channel.close();
+            return;
+        }
+        channel.config().setAutoRead(true);
+        duplex.shutdownOutput().addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override

@@ -59,4 +59,25 @@ class TopologyTest {
                 .contains("127.0.0.1:7002@5299 master - 0 0 6 connected 200-299\n");
         assertThat(t.route(300)).isNull();
     }
+
+    /**
+     * Regression (proxy memory fuzzing): every route table (one per accepted SETCLUSTER) allocated its
+     * four pre-rendered replies as direct buffers that were never released; the leak detector reported
+     * them and, without a cleaner, their native memory was never freed.
+     */
+    @Test
+    void renderedRepliesHoldNoDirectMemory() {
+        long before = io.netty.util.internal.PlatformDependent.usedDirectMemory();
+        for (int epoch = 1; epoch <= 2000; epoch++) {
+            RouteTable t = RouteTable.build(epoch, "mydb", ClusterConfig.DEFAULT,
+                    Map.of("127.0.0.1:6379", List.of(SlotRange.stable(0, 8000))),
+                    Map.of("127.0.0.1:7000", List.of(SlotRange.stable(8001, 16383))),
+                    "127.0.0.1:5299", "v2", new BackendRegistry(), MigrationLookup.NONE);
+            assertThat(t.topology().nodesReply().isDirect()).isFalse();
+            assertThat(t.topology().slotsReply().isReadable()).isTrue();
+        }
+        if (before >= 0) {
+            assertThat(io.netty.util.internal.PlatformDependent.usedDirectMemory()).isEqualTo(before);
+        }
+    }
 }

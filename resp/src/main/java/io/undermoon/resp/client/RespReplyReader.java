@@ -14,6 +14,8 @@ import java.util.List;
  * discarded.
  */
 public final class RespReplyReader {
+    private static final int FIRST_CHUNK = 64 * 1024;
+
     private final InputStream in;
     private final ReplyLimits limits;
     private final byte[] buf = new byte[8192];
@@ -50,8 +52,7 @@ public final class RespReplyReader {
         if (len < 0 || len > limits.maxBulkLength()) {
             throw new RespProtocolException("bulk string length " + len + " out of bounds");
         }
-        byte[] data = new byte[(int) len];
-        readFully(data);
+        byte[] data = readPayload((int) len);
         if (readByte() != '\r' || readByte() != '\n') {
             throw new RespProtocolException("bulk string not terminated by CRLF");
         }
@@ -113,9 +114,17 @@ public final class RespReplyReader {
         return buf[pos++] & 0xff;
     }
 
-    private void readFully(byte[] dst) throws IOException {
+    /**
+     * Reads {@code len} payload bytes into an array that grows as they arrive, so that a peer that
+     * only declares a large bulk string costs at most {@link #FIRST_CHUNK} bytes.
+     */
+    private byte[] readPayload(int len) throws IOException {
+        byte[] dst = new byte[Math.min(len, FIRST_CHUNK)];
         int off = 0;
-        while (off < dst.length) {
+        while (off < len) {
+            if (off == dst.length) {
+                dst = Arrays.copyOf(dst, (int) Math.min(len, 2L * dst.length));
+            }
             if (pos == end) {
                 fill();
             }
@@ -124,6 +133,7 @@ public final class RespReplyReader {
             pos += n;
             off += n;
         }
+        return dst;
     }
 
     private void fill() throws IOException {

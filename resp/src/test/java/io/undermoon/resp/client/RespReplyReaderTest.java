@@ -91,4 +91,21 @@ class RespReplyReaderTest {
                 .isEqualTo("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
         assertThat(BlockingRespClient.encode("é")).hasSize("*1\r\n$2\r\n".length() + 2 + 2);
     }
+
+    /**
+     * Regression (fuzzing): a declared bulk length used to be allocated at once (64 MiB for
+     * "$67108864"), whether or not the bytes ever came; the payload buffer now grows as they arrive.
+     */
+    @Test
+    void aDeclaredBulkCostsNothingUntilItArrives() throws Exception {
+        RespReplyReader r = new RespReplyReader(new ByteArrayInputStream("$67108864\r\nabc".getBytes(StandardCharsets.US_ASCII)),
+                ReplyLimits.DEFAULT);
+        long allocated = io.undermoon.testkit.fuzz.Allocation.measure(() ->
+                assertThatThrownBy(r::read).isInstanceOf(EOFException.class));
+        assertThat(allocated).isLessThan(1 << 20);
+        byte[] big = new byte[300_000];
+        java.util.Arrays.fill(big, (byte) 'q');
+        String wire = "$" + big.length + "\r\n" + new String(big, StandardCharsets.US_ASCII) + "\r\n";
+        assertThat(new RespReplyReader(trickle(wire), ReplyLimits.DEFAULT).read()).isEqualTo(new RespReply.Bulk(big));
+    }
 }

@@ -1,0 +1,190 @@
+package io.undermoon.resp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.undermoon.resp.RequestStreams.Cmd;
+import io.undermoon.resp.RequestStreams.Form;
+import io.undermoon.testkit.RedisProcess;
+import io.undermoon.testkit.fuzz.ByteMutator;
+import io.undermoon.testkit.fuzz.Printable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Differential fuzzing of {@link RequestDecoder} against a real redis-server. The proxy forwards the
+ * bytes of each decoded request unchanged, so whatever the decoder accepts, Redis must accept and
+ * read as the same arguments; otherwise one client could desynchronise a backend connection that
+ * other clients share. The decoder may be stricter than Redis (it refuses a bulk string not followed
+ * by CRLF, which Redis silently skips), never more lenient.
+ *
+ * <p>Each try sends a mutated stream of PING and ECHO commands to Redis (then half-closes) and to
+ * the decoder: every request the decoder produced before its end or its error must have the reply
+ * Redis gave to the same position, and a stream the decoder reads to the end without error must be
+ * read by Redis without error too.
+ */
+class RequestDecoderVsRedisFuzzIT {
+    private static final ByteMutator MUTATOR = new ByteMutator(RequestStreams.DICTIONARY);
+    private static RedisProcess redis;
+
+    @BeforeContainer
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterContainer
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Property
+    void whatTheDecoderAcceptsRedisReadsTheSameWay(@ForAll("streams") List<Cmd> cmds,
+            @ForAll @IntRange(min = 0, max = 6) int edits, @ForAll long seed) throws Exception {
+        byte[] stream = MUTATOR.mutate(RequestStreams.encode(cmds), new Random(seed), edits);
+        Decoded ours = decode(stream);
+        List<RespValue> theirs = sendToRedis(stream);
+        String input = Printable.bytes(stream, 600);
+
+        int compared = ours.requests().size();
+        for (int i = 0; i < ours.requests().size(); i++) {
+            List<byte[]> args = ours.requests().get(i);
+            if (ours.inline().get(i) && args.stream().anyMatch(a -> indexOf(a, (byte) 0) >= 0)) {
+                // Redis cannot find the end of an inline line holding a NUL; the proxy re-encodes inline
+                // commands as RESP, so Redis never sees such a line from it
+                compared = i;
+                break;
+            }
+            assertThat(theirs.size()).as("Redis replied to fewer requests than were decoded from %s", input).isGreaterThan(i);
+            RespValue reply = theirs.get(i);
+            assertThat(isProtocolError(reply)).as("Redis refused request %d that the decoder accepted from %s: %s", i, input,
+                    reply).isFalse();
+            String expected = expectedReply(args);
+            if (expected != null) {
+                assertThat(ReplyStreams.render(reply)).as("reply %d to %s", i, input).isEqualTo(expected);
+            }
+        }
+        if (compared == ours.requests().size() && ours.error() == null && !ours.midRequest()) {
+            assertThat(theirs).as("the decoder read all of %s; Redis must too", input).hasSize(compared);
+        }
+        Statistics.label("decoder").collect(ours.error() != null ? "protocol error" : ours.midRequest() ? "incomplete" : "complete");
+    }
+
+    /** The requests decoded, then an error, or unread bytes (a request not yet complete), or nothing. */
+    record Decoded(List<List<byte[]>> requests, List<Boolean> inline, String error, boolean midRequest) {}
+
+    private static Decoded decode(byte[] stream) {
+        RequestDecoder<Request> d = new RequestDecoder<>(RespLimits.DEFAULT, Request::new);
+        ByteBuf buf = Unpooled.wrappedBuffer(stream);
+        List<List<byte[]>> requests = new ArrayList<>();
+        List<Boolean> inline = new ArrayList<>();
+        String error = null;
+        boolean pending;
+        try {
+            Request r;
+            while ((r = d.decode(buf)) != null) {
+                requests.add(RequestDecoderFuzzProperties.args(r));
+                inline.add(r.isInline());
+                r.release();
+            }
+            pending = d.inProgress() || buf.isReadable();
+        } catch (RespProtocolException e) {
+            error = e.getMessage();
+            pending = false;
+        } finally {
+            buf.release();
+        }
+        return new Decoded(requests, inline, error, pending);
+    }
+
+    /** Redis's reply to PING or ECHO as rendered by {@link ReplyStreams#render}, or null for any other command. */
+    private static String expectedReply(List<byte[]> args) {
+        String name = new String(args.get(0), StandardCharsets.ISO_8859_1);
+        if (name.equalsIgnoreCase("PING") && args.size() == 1) {
+            return "S(PONG)";
+        }
+        if ((name.equalsIgnoreCase("PING") || name.equalsIgnoreCase("ECHO")) && args.size() == 2) {
+            return "B(" + ReplyStreams.hex(args.get(1)) + ")";
+        }
+        return null;
+    }
+
+    private static boolean isProtocolError(RespValue v) {
+        return v instanceof RespValue.Error e && e.message().startsWith("ERR Protocol error");
+    }
+
+    /** Writes the stream, half-closes, and parses every reply until Redis closes the connection. */
+    private static List<RespValue> sendToRedis(byte[] stream) throws IOException, RespProtocolException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Socket s = new Socket("127.0.0.1", redis.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(stream);
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                received.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("redis-server did not close the connection for " + Printable.bytes(stream, 300), e);
+        }
+        ByteBuf replies = Unpooled.wrappedBuffer(received.toByteArray());
+        ReplyFramer framer = new ReplyFramer(RespLimits.DEFAULT);
+        List<RespValue> out = new ArrayList<>();
+        try {
+            int len;
+            while ((len = framer.frame(replies)) > 0) {
+                out.add(RespValueParser.parse(replies.readSlice(len)));
+            }
+            assertThat(replies.readableBytes()).as("Redis sent whole replies").isZero();
+        } finally {
+            replies.release();
+        }
+        return out;
+    }
+
+    private static int indexOf(byte[] a, byte b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Provide
+    Arbitrary<List<Cmd>> streams() {
+        Arbitrary<byte[]> name = Arbitraries.of("PING", "ECHO", "ping", "echo", "Echo")
+                .map(s -> s.getBytes(StandardCharsets.US_ASCII));
+        Arbitrary<List<byte[]>> args = Combinators.combine(name, RequestStreams.args().list().ofMaxSize(2)).as((n, rest) -> {
+            List<byte[]> all = new ArrayList<>(rest.size() + 1);
+            all.add(n);
+            all.addAll(rest);
+            return all;
+        });
+        Arbitrary<Form> form = Arbitraries.frequency(net.jqwik.api.Tuple.of(3, Form.RESP), net.jqwik.api.Tuple.of(1, Form.INLINE_CRLF),
+                net.jqwik.api.Tuple.of(1, Form.INLINE_LF));
+        return Combinators.combine(args, form).as(Cmd::new).list().ofMinSize(1).ofMaxSize(8);
+    }
+
+}
