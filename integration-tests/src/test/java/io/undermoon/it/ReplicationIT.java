@@ -88,6 +88,28 @@ class ReplicationIT {
     }
 
     @Test
+    void aFreeNodeJoiningAClusterAsMasterIsFlushedButAMasterIsNever() throws Exception {
+        try (RedisProcess a = RedisProcess.start(); RedisProcess b = RedisProcess.start()) {
+            ServerProxy proxy = TwoProxyCluster.startProxy(Map.of("replication_interval", 300));
+            try (Jedis ra = new Jedis("127.0.0.1", a.port()); Jedis rb = new Jedis("127.0.0.1", b.port())) {
+                int port = proxy.port();
+                ra.set("stale", "from an earlier cluster");
+                rb.set("kept", "data of a node that was never free");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 1 NOFLAG master \"\" " + a.address() + " 0 master c "
+                        + b.address() + " 0")).isEqualTo("+OK");
+                Thread.sleep(500);
+                assertThat(ra.get("stale")).isEqualTo("from an earlier cluster");
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 2 NOFLAG master c " + a.address() + " 0 master c "
+                        + b.address() + " 0")).isEqualTo("+OK");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.exists("stale")).isFalse());
+                assertThat(rb.get("kept")).isEqualTo("data of a node that was never free");
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
+    @Test
     void aMasterThatCannotBePromotedIsNotServed() throws Exception {
         try (RedisProcess a = RedisProcess.start()) {
             ServerProxy proxy = TwoProxyCluster.startProxy(Map.of("replication_interval", 300));

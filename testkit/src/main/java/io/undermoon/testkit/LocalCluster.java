@@ -31,7 +31,8 @@ public final class LocalCluster implements AutoCloseable {
     public record Runtime(String java, String classpath, List<String> jvmOptions) {
         private static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx512m",
                 "-XX:+IgnoreUnrecognizedVMOptions", "--enable-native-access=ALL-UNNAMED",
-                "-Dio.netty.leakDetection.level=disabled");
+                "-Dio.netty.leakDetection.level=disabled", "-Dio.netty.buffer.checkAccessible=false",
+                "-Dio.netty.buffer.checkBounds=false");
 
         /** The JVM and classpath of the current process. */
         public static Runtime current() {

@@ -62,7 +62,13 @@ class CrashSafetyIT {
                         }
                     }
                 });
-                Thread.sleep(400 + 300L * round);
+                // kill while writes are flowing: after a few acknowledged changes (a loaded machine may
+                // need a while for the first), at a moment that differs per round
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (acked.get() < base + 5 && writer.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(100 + 150L * round);
                 broker.destroyForcibly(); // SIGKILL
                 assertThat(broker.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 stop.set(true);

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Copies keys of a slot range from the source Redis to the destination Redis: PTTL+DUMP on the
  * source, RESTORE (never REPLACE: a value already at the destination is newer and wins) on the
- * destination, then DEL on the source. Used only by its task's thread.
+ * destination, then DEL on the source. Each instance has its own connections and is used by one
+ * thread (the scan, or the UMSYNC worker); {@link KeyLocks} keep the two off the same key.
  */
 final class KeyMover {
     /** A key the importing proxy wants moved now, and how to answer it. */
@@ -33,10 +34,14 @@ final class KeyMover {
     private final RangeList ranges;
     private final Duration timeout;
     private final MigrationStats stats;
+    private final KeyLocks locks;
     private BlockingRespClient source;
     private BlockingRespClient destination;
+    private final List<byte[]> pendingDeletes = new ArrayList<>();
 
-    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats) {
+    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats,
+            KeyLocks locks) {
+        this.locks = locks;
         this.sourceAddress = sourceAddress;
         this.destinationAddress = destinationAddress;
         this.ranges = ranges;
@@ -62,9 +67,23 @@ final class KeyMover {
         return destination;
     }
 
-    /** One SCAN step: moves the range's keys it returned and gives the next cursor. */
+    /**
+     * One SCAN step: moves the range's keys it returned and gives the next cursor. The DEL of the
+     * previous step's keys travels in the same write as this SCAN (they are already restored on the
+     * destination, so a second mover would only see BUSYKEY), saving a round trip per batch.
+     */
     String scanOnce(String cursor, int count) throws IOException {
-        RespReply reply = source().command(SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count)));
+        List<byte[][]> cmds = new ArrayList<>(2);
+        if (!pendingDeletes.isEmpty()) {
+            cmds.add(delCommand(pendingDeletes));
+        }
+        cmds.add(new byte[][] {SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count))});
+        List<RespReply> replies = source().pipeline(cmds);
+        if (replies.size() == 2 && replies.get(0) instanceof RespReply.Error e) {
+            throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+        }
+        pendingDeletes.clear();
+        RespReply reply = replies.get(replies.size() - 1);
         if (!(reply instanceof RespReply.Array a) || a.items().size() != 2
                 || !(a.items().get(0) instanceof RespReply.Bulk next) || !(a.items().get(1) instanceof RespReply.Array keys)) {
             throw new IOException("unexpected SCAN reply from " + sourceAddress + ": " + reply);
@@ -79,38 +98,102 @@ final class KeyMover {
                 }
             }
         }
-        move(mine);
-        return next.text();
+        List<byte[]> locked = locks.tryLockAll(mine);
+        try {
+            pendingDeletes.addAll(restore(locked));
+        } finally {
+            locks.unlockAll(locked);
+        }
+        String nextCursor = next.text();
+        if (nextCursor.equals("0")) {
+            flushDeletes();
+        }
+        return nextCursor;
     }
 
-    /** Moves the keys of up to {@code max} queued UMSYNC requests and answers them. */
-    void serveSyncs(BlockingDeque<SyncRequest> queue, int max) throws IOException {
-        List<SyncRequest> batch = new ArrayList<>();
-        queue.drainTo(batch, Math.max(1, max));
-        if (batch.isEmpty()) {
+    /** Sends the DEL of the last step's keys, if any. */
+    void flushDeletes() throws IOException {
+        if (pendingDeletes.isEmpty()) {
             return;
         }
+        RespReply r = source().command(delCommand(pendingDeletes));
+        if (r instanceof RespReply.Error e) {
+            throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+        }
+        pendingDeletes.clear();
+    }
+
+    private static byte[][] delCommand(List<byte[]> keys) {
+        byte[][] del = new byte[keys.size() + 1][];
+        del[0] = DEL;
+        for (int i = 0; i < keys.size(); i++) {
+            del[i + 1] = keys.get(i);
+        }
+        return del;
+    }
+
+    /**
+     * Moves the keys of the queued UMSYNC requests (waiting for at most {@code waitNanos} for the
+     * first) and answers them. Keys the scan is moving are waited for.
+     */
+    void serveSyncs(BlockingDeque<SyncRequest> queue, int max, long waitNanos) throws IOException, InterruptedException {
+        List<SyncRequest> batch = new ArrayList<>();
+        SyncRequest first = queue.poll(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return;
+        }
+        batch.add(first);
+        queue.drainTo(batch, Math.max(1, max) - 1);
         List<byte[]> keys = new ArrayList<>(batch.size());
         for (SyncRequest r : batch) {
             keys.add(r.key());
         }
+        List<byte[]> unique = distinct(keys);
+        locks.lockAll(unique);
         try {
-            move(keys);
+            move(unique);
         } catch (IOException | RuntimeException e) {
             for (int i = batch.size() - 1; i >= 0; i--) {
                 queue.addFirst(batch.get(i));
             }
             throw e;
+        } finally {
+            locks.unlockAll(unique);
         }
         for (SyncRequest r : batch) {
             r.reply().accept("+OK");
         }
     }
 
-    /** Moves keys; an IOException leaves them where they were (the caller retries). */
+    private static List<byte[]> distinct(List<byte[]> keys) {
+        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+        List<byte[]> out = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            if (seen.add(java.nio.ByteBuffer.wrap(k))) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** Moves keys: restore on the destination, then delete from the source. */
     void move(List<byte[]> keys) throws IOException {
+        List<byte[]> toDelete = restore(keys);
+        if (!toDelete.isEmpty()) {
+            RespReply r = source().command(delCommand(toDelete));
+            if (r instanceof RespReply.Error e) {
+                throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+            }
+        }
+    }
+
+    /**
+     * Copies keys to the destination (PTTL+DUMP, then RESTORE without REPLACE) and returns the keys
+     * now safe to delete from the source. An IOException leaves everything where it was.
+     */
+    private List<byte[]> restore(List<byte[]> keys) throws IOException {
         if (keys.isEmpty()) {
-            return;
+            return List.of();
         }
         List<byte[][]> reads = new ArrayList<>(keys.size() * 2);
         for (byte[] k : keys) {
@@ -160,21 +243,12 @@ final class KeyMover {
                 toDelete.add(restored.get(i));
             }
         }
-        if (!toDelete.isEmpty()) {
-            byte[][] del = new byte[toDelete.size() + 1][];
-            del[0] = DEL;
-            for (int i = 0; i < toDelete.size(); i++) {
-                del[i + 1] = toDelete.get(i);
-            }
-            RespReply r = source().command(del);
-            if (r instanceof RespReply.Error e) {
-                throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
-            }
-        }
         stats.movedBytes.add(bytesMoved);
+        return toDelete;
     }
 
     void close() {
+        // pendingDeletes survive: the retried step sends them again (they are already on the destination)
         if (source != null) {
             source.close();
             source = null;

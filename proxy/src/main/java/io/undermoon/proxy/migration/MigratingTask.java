@@ -48,8 +48,11 @@ public final class MigratingTask implements MigrationTaskHandle {
     private volatile MigrationState state = MigrationState.PRE_CHECK;
     private volatile boolean stopped;
     private Thread thread;
+    private Thread syncWorker;
+    private volatile boolean syncWorkerDone;
     private BlockingRespClient peer;
     private final KeyMover mover;
+    private final KeyMover syncMover;
 
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
             Runnable onChange, Consumer<Command> release) {
@@ -60,8 +63,11 @@ public final class MigratingTask implements MigrationTaskHandle {
         this.onChange = onChange;
         this.release = release;
         MigrationMeta meta = identity.meta();
+        KeyLocks locks = new KeyLocks();
         this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, stats);
+                DATA_TIMEOUT, stats, locks);
+        this.syncMover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
+                DATA_TIMEOUT, stats, locks);
     }
 
     @Override
@@ -127,6 +133,8 @@ public final class MigratingTask implements MigrationTaskHandle {
         umsyncQueue.add(new KeyMover.SyncRequest(key, reply));
         if (stopped) {
             failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
+        } else if (state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal()) {
+            failQueuedSyncs("+MIGRATING_FINISHED"); // the worker has finished: every key is moved
         }
     }
 
@@ -148,6 +156,9 @@ public final class MigratingTask implements MigrationTaskHandle {
         stopped = true;
         if (thread != null) {
             thread.interrupt();
+        }
+        if (syncWorker != null) {
+            syncWorker.interrupt();
         }
         if (mode == Mode.HOLD) {
             // the new metadata decides where the held commands go
@@ -178,7 +189,9 @@ public final class MigratingTask implements MigrationTaskHandle {
                 }
             }
             if (switched) {
+                startSyncWorker();
                 scan(deadline);
+                finishSyncWorker();
             }
             if (stopped) {
                 return;
@@ -205,6 +218,9 @@ public final class MigratingTask implements MigrationTaskHandle {
         } finally {
             closePeer();
             mover.close();
+            if (syncWorker != null) {
+                syncWorker.interrupt();
+            }
             if (stopped) {
                 failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
             }
@@ -255,33 +271,47 @@ public final class MigratingTask implements MigrationTaskHandle {
                 return;
             }
             try {
-                mover.serveSyncs(umsyncQueue, (int) config.scanCount());
                 cursor = mover.scanOnce(cursor, (int) config.scanCount());
-                mover.serveSyncs(umsyncQueue, (int) config.scanCount());
             } catch (IOException e) {
                 stats.sourceErrors.increment();
                 LOG.warn("migration {}: {}; retrying", identity, e.getMessage());
                 mover.close();
-                sleepMillis(50);
+                Thread.sleep(50);
                 continue;
             }
             if (pauseNanos > 0) {
-                KeyMover.SyncRequest r = umsyncQueue.poll(pauseNanos, TimeUnit.NANOSECONDS);
-                if (r != null) {
-                    umsyncQueue.add(r);
-                }
+                Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
             }
         } while (!cursor.equals("0"));
-        // the last UMSYNCs before FINALSWITCH
-        while (!umsyncQueue.isEmpty() && !stopped) {
-            try {
-                mover.serveSyncs(umsyncQueue, (int) config.scanCount());
-            } catch (IOException e) {
-                mover.close();
-                sleepMillis(50);
-            }
-        }
         LOG.info("migration {}: all keys copied", identity);
+    }
+
+    /** UMSYNC requests are served by a worker of their own, so they never wait for a scan batch. */
+    private void startSyncWorker() {
+        syncWorker = Thread.ofVirtual().name("umsync-" + identity.slotRange().rangeList()).start(() -> {
+            try {
+                while (!stopped && !(syncWorkerDone && umsyncQueue.isEmpty())) {
+                    try {
+                        syncMover.serveSyncs(umsyncQueue, 256, TimeUnit.MILLISECONDS.toNanos(5));
+                    } catch (IOException e) {
+                        stats.sourceErrors.increment();
+                        LOG.warn("migration {}: UMSYNC: {}; retrying", identity, e.getMessage());
+                        syncMover.close();
+                        Thread.sleep(20);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // stopped
+            } finally {
+                syncMover.close();
+            }
+        });
+    }
+
+    /** Lets the worker serve what is queued, then waits for it. */
+    private void finishSyncWorker() throws InterruptedException {
+        syncWorkerDone = true;
+        syncWorker.join();
     }
 
     private void failQueuedSyncs(String reply) {

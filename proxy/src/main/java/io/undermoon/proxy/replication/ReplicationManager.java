@@ -42,12 +42,16 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
             wanted.put(e.nodeAddress(), e);
         }
         Map<String, Boolean> wasConfirmedMaster = new HashMap<>();
+        java.util.Set<String> wasFree = new java.util.HashSet<>();
         running.entrySet().removeIf(r -> {
             SetReplArgs.Entry next = wanted.get(r.getKey());
             if (next != null && next.equals(r.getValue().entry())) {
                 return false;
             }
             wasConfirmedMaster.put(r.getKey(), r.getValue().isConfirmedMaster());
+            if (r.getValue().entry().clusterName().isEmpty()) {
+                wasFree.add(r.getKey());
+            }
             r.getValue().stop();
             return true;
         });
@@ -56,7 +60,11 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
                 continue;
             }
             boolean stillMaster = e instanceof SetReplArgs.Master && wasConfirmedMaster.getOrDefault(e.nodeAddress(), false);
-            Replicator r = new Replicator(e, registry.get(e.nodeAddress()), interval, timeout, stillMaster);
+            // a free node that becomes a master of a cluster starts a new chunk: whatever it still
+            // holds from an earlier life is garbage and must not be mistaken for imported keys
+            boolean flushFirst = e instanceof SetReplArgs.Master && !e.clusterName().isEmpty()
+                    && wasFree.contains(e.nodeAddress());
+            Replicator r = new Replicator(e, registry.get(e.nodeAddress()), interval, timeout, stillMaster, flushFirst);
             running.put(e.nodeAddress(), r);
             r.start();
             LOG.info("replication: {} {} in cluster '{}' (peers {})", e.nodeAddress(), e.role(), e.clusterName(), e.peers());

@@ -21,12 +21,15 @@ final class Replicator {
     private final Duration timeout;
     private volatile boolean stopped;
     private volatile boolean confirmedMaster;
+    private boolean flushFirst;
     private Thread thread;
     private BlockingRespClient client;
     private String lastError;
 
-    Replicator(SetReplArgs.Entry entry, LocalBackend backend, Duration interval, Duration timeout, boolean alreadyMaster) {
+    Replicator(SetReplArgs.Entry entry, LocalBackend backend, Duration interval, Duration timeout, boolean alreadyMaster,
+            boolean flushFirst) {
         this.entry = entry;
+        this.flushFirst = flushFirst;
         this.backend = backend;
         this.interval = interval;
         this.timeout = timeout;
@@ -92,6 +95,12 @@ final class Replicator {
             case SetReplArgs.Master m -> {
                 reply = client.command("REPLICAOF", "NO", "ONE");
                 check(reply);
+                if (flushFirst) {
+                    check(client.command("FLUSHALL"));
+                    LOG.info("replication: {} joined cluster '{}' from the free pool; flushed its old data",
+                            entry.nodeAddress(), entry.clusterName());
+                    flushFirst = false;
+                }
                 if (!confirmedMaster) {
                     LOG.info("replication: {} is master", entry.nodeAddress());
                 }

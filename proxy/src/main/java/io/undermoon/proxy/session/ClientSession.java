@@ -129,7 +129,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         processing = true;
         try {
-            while (!closing && blocked == null && queue.size() < maxPending && cumulation != null) {
+            while (canAcceptMore() && cumulation != null) {
                 Command cmd;
                 try {
                     cmd = decoder.decode(cumulation);
@@ -168,8 +168,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /** False while the limits hold input back: too many unanswered commands, a blocked command, or a client that does not read. */
     private boolean canAcceptMore() {
-        return !closing && blocked == null && queue.size() < maxPending;
+        return !closing && blocked == null && queue.size() < maxPending && channel.isWritable();
     }
 
     /** Writes every reply that is next in order. */
@@ -286,7 +287,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (closed || channel == null) {
             return;
         }
-        boolean read = canAcceptMore() && channel.isWritable();
+        boolean read = canAcceptMore();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }

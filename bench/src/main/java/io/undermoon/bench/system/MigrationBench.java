@@ -1,0 +1,180 @@
+package io.undermoon.bench.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undermoon.testkit.LocalCluster;
+import io.undermoon.testkit.RedisProcess;
+import io.undermoon.testkit.Repository;
+import io.undermoon.testkit.Resp;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * Fast scaling, measured: load keys into a 4-node cluster, scale to 8 with the auto API while
+ * clients run, and report time to completion, keys/s and the client throughput before, during and
+ * after; then move the same data on a 2-node official Redis Cluster with redis-cli --cluster
+ * reshard and report its keys/s.
+ *
+ *   java ... MigrationBench [--keys N] [--value-size B] [--limit L] [--scan-count C] [--clients T] [--official true|false]
+ */
+public final class MigrationBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new java.util.HashMap<>(Map.of("--keys", "500000", "--value-size", "512", "--limit", "2",
+                "--scan-count", "", "--clients", "8", "--official", "true", "--settle", "10"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            o.put(args[i], args[i + 1]);
+        }
+        long keys = Long.parseLong(o.get("--keys"));
+        int valueSize = Integer.parseInt(o.get("--value-size"));
+        int clients = Integer.parseInt(o.get("--clients"));
+        long settleMillis = Long.parseLong(o.get("--settle")) * 1000;
+        System.out.printf("%d keys of %d bytes, %d client threads, migration_limit %s%n", keys, valueSize, clients, o.get("--limit"));
+
+        try (LocalCluster lc = LocalCluster.builder().proxies(4).hosts(2)
+                .brokerEnv("UNDERMOON_MIGRATION_LIMIT", o.get("--limit"))
+                .runtime(LocalCluster.Runtime.ofRepository(Repository.root())).start()) {
+            lc.createCluster("mycluster", 4);
+            lc.awaitServing("mycluster", 4, Duration.ofSeconds(120));
+            if (!o.get("--scan-count").isEmpty()) {
+                var r = lc.http("PATCH", "/api/v3/clusters/config/mycluster",
+                        "{\"migration_scan_count\":\"" + o.get("--scan-count") + "\"}");
+                System.out.println("migration_scan_count " + o.get("--scan-count") + ": HTTP " + r.statusCode());
+                Thread.sleep(2000);
+            }
+            LocalCluster.ProxyNode first = lc.servingProxies("mycluster").get(0);
+            long t0 = System.nanoTime();
+            KeyLoader.load("127.0.0.1", first.port(), keys, valueSize);
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("loaded %d keys through the proxies in %.1f s (%.0f keys/s)%n", keys, loadSeconds, keys / loadSeconds);
+
+            try (Throughput load = new Throughput(() -> Probes.client(lc, 5000, 10), clients, keys, valueSize)) {
+                Thread.sleep(settleMillis + 2000);
+                long beforeEnd = load.elapsedMillis();
+                long migStart = load.elapsedMillis();
+                long m0 = System.nanoTime();
+                var auto = lc.http("POST", "/api/v3/clusters/migrations/auto/mycluster/8", null);
+                long afterAuto = System.nanoTime();
+                if (auto.statusCode() != 200) {
+                    throw new IllegalStateException("auto-scale failed: HTTP " + auto.statusCode() + " " + auto.body());
+                }
+                lc.await("the migration to finish", Duration.ofMinutes(30), () -> done(lc));
+                long m1 = System.nanoTime();
+                long migEnd = load.elapsedMillis();
+                Thread.sleep(settleMillis + 1000);
+                long afterEnd = load.elapsedMillis();
+                long moved = movedKeys(lc);
+                double secs = (m1 - m0) / 1e9;
+                double scanSecs = (m1 - afterAuto) / 1e9;
+                System.out.printf("%nscale 4 -> 8: %.1f s from the auto call to all slots committed (%.1f s after it returned), "
+                        + "%d keys moved: %.0f keys/s (%.0f keys/s after the call returned)%n",
+                        secs, scanSecs, moved, moved / secs, moved / scanSecs);
+                double before = load.rate(2000, beforeEnd);
+                double during = load.rate(migStart, migEnd);
+                double after = load.rate(migEnd + 1000, afterEnd);
+                System.out.printf("client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx), "
+                        + "after %.0f ops/s (%.2fx); client errors: %d%n", clients, before, during, during / before, after,
+                        after / before, load.errors());
+            }
+            try (JedisCluster jc = Probes.client(lc, 5000, 10)) {
+                long missing = 0;
+                for (long i = 0; i < keys; i += 97) {
+                    if (jc.get(KeyLoader.key(i)) == null) {
+                        missing++;
+                    }
+                }
+                System.out.printf("spot check of every 97th key after scaling: %d missing%n", missing);
+            }
+        }
+        if (Boolean.parseBoolean(o.get("--official"))) {
+            official(keys, valueSize);
+        }
+    }
+
+    private static boolean done(LocalCluster lc) {
+        try {
+            JsonNode i = JSON.readTree(lc.http("GET", "/api/v3/clusters/info/mycluster", null).body());
+            return !i.path("is_migrating").asBoolean(true) && i.path("node_number_with_slots").asInt() == 8;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static long movedKeys(LocalCluster lc) throws Exception {
+        long n = 0;
+        for (LocalCluster.ProxyNode p : lc.proxies()) {
+            Object stats = Resp.command(p.address(), "UMCTL", "STATS");
+            for (Object line : (List<?>) stats) {
+                String s = String.valueOf(line);
+                if (s.startsWith("migrating_moved_keys: ")) {
+                    n += Long.parseLong(s.substring("migrating_moved_keys: ".length()));
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The same data on a 2-node official Redis Cluster, half of one node's slots resharded. */
+    private static void official(long keys, int valueSize) throws Exception {
+        List<RedisProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                nodes.add(RedisProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                        "--cluster-node-timeout", "15000"));
+            }
+            run("redis-cli", "--cluster", "create", nodes.get(0).address(), nodes.get(1).address(),
+                    "--cluster-replicas", "0", "--cluster-yes");
+            waitClusterOk(nodes.get(0));
+            KeyLoader.load("127.0.0.1", nodes.get(0).port(), keys, valueSize);
+            String from;
+            String to;
+            try (Jedis a = new Jedis("127.0.0.1", nodes.get(0).port()); Jedis b = new Jedis("127.0.0.1", nodes.get(1).port())) {
+                from = a.clusterMyId();
+                to = b.clusterMyId();
+            }
+            long before = dbsize(nodes.get(1));
+            long t0 = System.nanoTime();
+            run("redis-cli", "--cluster", "reshard", nodes.get(0).address(), "--cluster-from", from, "--cluster-to", to,
+                    "--cluster-slots", "4096", "--cluster-yes", "--cluster-pipeline", "16");
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long moved = dbsize(nodes.get(1)) - before;
+            System.out.printf("%nofficial Redis Cluster, 2 nodes, redis-cli --cluster reshard of 4096 slots (--cluster-pipeline 16): "
+                    + "%d keys in %.1f s: %.0f keys/s%n", moved, secs, moved / secs);
+        } finally {
+            nodes.forEach(RedisProcess::close);
+        }
+    }
+
+    private static long dbsize(RedisProcess r) {
+        try (Jedis j = new Jedis("127.0.0.1", r.port())) {
+            return j.dbSize();
+        }
+    }
+
+    private static void waitClusterOk(RedisProcess r) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (Jedis j = new Jedis("127.0.0.1", r.port())) {
+                if (j.clusterInfo().contains("cluster_state:ok")) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("official cluster did not become ok");
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + new String(out, StandardCharsets.UTF_8));
+        }
+    }
+}

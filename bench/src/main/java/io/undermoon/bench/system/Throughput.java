@@ -1,0 +1,81 @@
+package io.undermoon.bench.system;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * Client load for the migration benchmark: threads doing GET and SET (alternately) on random keys
+ * of the loaded set through a cluster client, counting completed operations per second.
+ */
+final class Throughput implements AutoCloseable {
+    private final AtomicLongArray perSecond = new AtomicLongArray(3600);
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+    private final long startMillis = System.currentTimeMillis();
+
+    Throughput(Supplier<JedisCluster> clients, int threadCount, long keys, int valueSize) {
+        byte[] value = new byte[valueSize];
+        java.util.Arrays.fill(value, (byte) 'y');
+        for (int t = 0; t < threadCount; t++) {
+            int id = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                Random rnd = new Random(id);
+                try (JedisCluster jc = clients.get()) {
+                    for (long n = 0; !stop.get(); n++) {
+                        byte[] k = KeyLoader.key((long) (rnd.nextDouble() * keys)).getBytes();
+                        try {
+                            if ((n & 1) == 0) {
+                                jc.get(k);
+                            } else {
+                                jc.set(k, value);
+                            }
+                            int sec = (int) ((System.currentTimeMillis() - startMillis) / 1000);
+                            if (sec < perSecond.length()) {
+                                perSecond.incrementAndGet(sec);
+                            }
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                }
+            }));
+        }
+    }
+
+    long elapsedMillis() {
+        return System.currentTimeMillis() - startMillis;
+    }
+
+    /** Average operations per second over [fromMillis, toMillis) since start, in whole seconds. */
+    double rate(long fromMillis, long toMillis) {
+        int from = (int) Math.ceil(fromMillis / 1000.0);
+        int to = (int) (toMillis / 1000);
+        if (to <= from) {
+            return Double.NaN;
+        }
+        long sum = 0;
+        for (int s = from; s < to; s++) {
+            sum += perSecond.get(s);
+        }
+        return (double) sum / (to - from);
+    }
+
+    long errors() {
+        return errors.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+    }
+}

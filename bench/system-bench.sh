@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs a system benchmark on a local system of child processes (broker, coordinator, proxies, Redis):
+#   bench/system-bench.sh failover [runs]        kill -9 to all slots writable, over several runs
+#   bench/system-bench.sh migration [options]    500,000 keys, scale 4 -> 8, against the official reshard
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/env.sh"
+undermoon_find_java
+undermoon_ensure_redis
+export PATH="$JAVA_HOME/bin:$PATH"
+cd "$root"
+mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,cli -am package dependency:build-classpath \
+  -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime >&2
+cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM; java $(undermoon_java_version "$JAVA_HOME"); $(redis-server --version | cut -d' ' -f1-3)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+what=${1:?usage: system-bench.sh failover|migration [args]}
+shift
+case "$what" in
+  failover) main=io.undermoon.bench.system.FailoverBench ;;
+  migration) main=io.undermoon.bench.system.MigrationBench ;;
+  *) echo "unknown benchmark $what" >&2; exit 2 ;;
+esac
+ulimit -n 65536 || true
+UNDERMOON_LOG_LEVEL=WARN exec java -Xmx2g -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
+  -cp "$cp" "$main" "$@"
