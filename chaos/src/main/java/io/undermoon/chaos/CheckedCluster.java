@@ -1,0 +1,65 @@
+package io.undermoon.chaos;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One incarnation of a cluster under check: its checker clients and its slot prober. */
+final class CheckedCluster {
+    private final String name;
+    private final String incarnation;
+    private final List<CheckerClient> checkers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final SlotProber prober;
+
+    CheckedCluster(String name, String incarnation, int clients, ChaosOptions options, long seed,
+            ClusterClients clusterClients, RunClock clock, Findings findings) {
+        this.name = name;
+        this.incarnation = incarnation;
+        for (int i = 0; i < clients; i++) {
+            checkers.add(new CheckerClient(name, incarnation, i, options.keysPerClient(), options.opsPerSecond(),
+                    seed * 31 + i, clusterClients, clock, findings));
+        }
+        this.prober = new SlotProber(name, clusterClients, clock);
+    }
+
+    String name() {
+        return name;
+    }
+
+    String incarnation() {
+        return incarnation;
+    }
+
+    void start() {
+        prober.start();
+        for (int i = 0; i < checkers.size(); i++) {
+            threads.add(Thread.ofPlatform().name("chaos-checker-" + incarnation + "-" + i).daemon().start(checkers.get(i)));
+        }
+    }
+
+    /** Stops the clients and the prober, waiting for commands in flight (bounded by the client timeouts). */
+    void stop() {
+        checkers.forEach(CheckerClient::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        prober.stop();
+    }
+
+    /** Reads every key of every client once more (after {@link #stop()}). */
+    void sweep() {
+        checkers.forEach(CheckerClient::sweep);
+    }
+
+    long ops() {
+        return checkers.stream().mapToLong(CheckerClient::ops).sum();
+    }
+
+    SlotProber prober() {
+        return prober;
+    }
+}
