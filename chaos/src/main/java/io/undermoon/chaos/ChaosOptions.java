@@ -16,6 +16,8 @@ import java.util.Set;
  * @param proxies server proxies (each with 2 Redis), spread over {@code hosts} simulated hosts
  * @param clientsPerCluster checker clients on the main cluster (an extra cluster gets one)
  * @param keysPerClient keys each checker client owns
+ * @param ballastKeys keys written once into the main cluster before the faults and read back at the
+ *     end: data that migrations and resyncs must carry
  * @param opsPerSecond pace of each checker client
  * @param meanFaultInterval mean pause between two scheduled actions (uniform in 0.5x..1.5x)
  * @param maxConcurrentFaults process faults (kills) that may be in progress at once
@@ -26,7 +28,7 @@ import java.util.Set;
  * @param dataDir where metadata and logs go (a temporary directory when null)
  */
 public record ChaosOptions(Duration duration, long seed, int proxies, int hosts, int clientsPerCluster,
-        int keysPerClient, int opsPerSecond, Duration meanFaultInterval, int maxConcurrentFaults,
+        int keysPerClient, int ballastKeys, int opsPerSecond, Duration meanFaultInterval, int maxConcurrentFaults,
         Set<ChaosAction> actions, long lossWindowMillis, Duration convergenceTarget, Duration convergenceTimeout,
         Path dataDir, LocalCluster.Runtime runtime) {
 
@@ -42,6 +44,7 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         require(proxies >= 4 && proxies <= 32, "proxies must be 4..32 (a cluster of 4 nodes needs 2, failover needs free ones)");
         require(clientsPerCluster >= 1 && clientsPerCluster <= 32, "clients per cluster must be 1..32");
         require(keysPerClient >= 1 && keysPerClient <= 100_000, "keys per client must be 1..100000");
+        require(ballastKeys >= 0 && ballastKeys <= 1_000_000, "ballast keys must be 0..1000000");
         require(opsPerSecond >= 1 && opsPerSecond <= 10_000, "ops per second must be 1..10000");
         require(meanFaultInterval.toMillis() >= 100, "mean fault interval must be at least 100 ms");
         require(maxConcurrentFaults >= 1 && maxConcurrentFaults <= 8, "max concurrent faults must be 1..8");
@@ -59,7 +62,7 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         return new Builder();
     }
 
-    /** Defaults: 5 minutes, 9 proxies on 3 hosts, 3 clients of 200 keys at 150 ops/s, an action every 8 s. */
+    /** Defaults: 5 minutes, 9 proxies on 3 hosts, 3 clients of 200 keys at 150 ops/s, 20000 ballast keys, an action every 8 s. */
     public static final class Builder {
         private Duration duration = Duration.ofMinutes(5);
         private long seed = System.currentTimeMillis();
@@ -67,6 +70,7 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         private int hosts = 3;
         private int clientsPerCluster = 3;
         private int keysPerClient = 200;
+        private int ballastKeys = 20_000;
         private int opsPerSecond = 150;
         private Duration meanFaultInterval = Duration.ofSeconds(8);
         private int maxConcurrentFaults = 2;
@@ -104,6 +108,11 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
 
         public Builder keysPerClient(int n) {
             this.keysPerClient = n;
+            return this;
+        }
+
+        public Builder ballastKeys(int n) {
+            this.ballastKeys = n;
             return this;
         }
 
@@ -153,7 +162,7 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         }
 
         public ChaosOptions build() {
-            return new ChaosOptions(duration, seed, proxies, hosts, clientsPerCluster, keysPerClient, opsPerSecond,
+            return new ChaosOptions(duration, seed, proxies, hosts, clientsPerCluster, keysPerClient, ballastKeys, opsPerSecond,
                     meanFaultInterval, maxConcurrentFaults, actions, lossWindowMillis, convergenceTarget,
                     convergenceTimeout, dataDir, runtime);
         }

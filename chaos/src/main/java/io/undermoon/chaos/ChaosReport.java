@@ -20,7 +20,7 @@ public record ChaosReport(Setup setup, Operations operations, Map<FaultKind, Int
     }
 
     /** What ran, and for how long. */
-    public record Setup(long seed, int proxies, int hosts, int clientsPerCluster, int keysPerClient, int opsPerSecond,
+    public record Setup(long seed, int proxies, int hosts, int clientsPerCluster, int keysPerClient, int ballastKeys, int opsPerSecond,
             long meanFaultIntervalMillis, long lossWindowMillis, long faultPhaseMillis, long totalMillis,
             List<String> clusterIncarnations) {}
 

@@ -59,7 +59,7 @@ public final class ChaosRun {
                 throw new IllegalStateException("cannot create " + ClusterOperator.MAIN + ": " + created);
             }
             awaitServed(ClusterOperator.MAIN);
-            checks.start(ClusterOperator.MAIN, options.clientsPerCluster());
+            checks.start(ClusterOperator.MAIN, options.clientsPerCluster(), options.ballastKeys());
             RunClock.sleep(3000); // the clients write for a while before the first fault
 
             try (ClusterOperator operator = new ClusterOperator(broker, checks, convergence, timeline, clock);
@@ -80,7 +80,7 @@ public final class ChaosRun {
                 long replicasMillis = awaitReplicas(monitor, healed);
                 LOG.info("chaos: stopping the clients and reading every key once more");
                 for (CheckedCluster c : checks.live()) {
-                    checks.stopAndSweep(c.name());
+                    checks.stopAndSweep(c.name(), SlotProber.End.RUN_ENDED);
                 }
                 int failedLeft = failedProxies();
                 return new ReportBuilder(options, timeline, findings, history, checks).build(faultEnd - faultStart,
@@ -88,7 +88,7 @@ public final class ChaosRun {
             }
         } finally {
             for (CheckedCluster c : checks.live()) {
-                c.stop();
+                c.stop(SlotProber.End.RUN_ENDED);
             }
         }
     }

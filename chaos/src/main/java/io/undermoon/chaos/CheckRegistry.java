@@ -22,13 +22,13 @@ final class CheckRegistry {
         this.findings = findings;
     }
 
-    /** Starts checking a new incarnation of the cluster with the given number of clients. */
-    synchronized CheckedCluster start(String name, int clientCount) {
+    /** Starts checking a new incarnation of the cluster with the given number of clients (and ballast keys). */
+    synchronized CheckedCluster start(String name, int clientCount, int ballastKeys) {
         if (live.containsKey(name)) {
             throw new IllegalStateException(name + " is already checked");
         }
         int n = incarnations.merge(name, 1, Integer::sum);
-        CheckedCluster c = new CheckedCluster(name, name + "#" + n, clientCount, options,
+        CheckedCluster c = new CheckedCluster(name, name + "#" + n, clientCount, ballastKeys, options,
                 options.seed() ^ (name.hashCode() * 1_000_003L + n), clients, clock, findings);
         live.put(name, c);
         all.add(c);
@@ -37,7 +37,7 @@ final class CheckRegistry {
     }
 
     /** Stops checking the cluster and reads every key once more; false if it was not checked. */
-    boolean stopAndSweep(String name) {
+    boolean stopAndSweep(String name, SlotProber.End end) {
         CheckedCluster c;
         synchronized (this) {
             c = live.remove(name);
@@ -45,7 +45,7 @@ final class CheckRegistry {
         if (c == null) {
             return false;
         }
-        c.stop();
+        c.stop(end);
         c.sweep();
         return true;
     }

@@ -7,12 +7,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A client that owns {@code keys} keys of one cluster and, at a steady pace, SETs unique values,
  * DELetes and GETs them with a cluster client, checking every read against its {@link KeyLedger}s.
- * Keys are {@code <cluster>:c<client>:k<index>}; a value is {@code <incarnation>/<client>/<index>/<write>},
+ * Keys are {@code <cluster>:<client>:k<index>}; a value is {@code <incarnation>/<client>/<index>/<write>},
  * so a value from another key, client or incarnation of the cluster (a deleted and recreated
  * cluster keeps its key names) is recognised as wrong.
  */
@@ -35,7 +34,7 @@ final class CheckerClient implements Runnable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final LongAdder ops = new LongAdder();
 
-    CheckerClient(String cluster, String incarnation, int id, int keyCount, int opsPerSecond, long seed,
+    CheckerClient(String cluster, String incarnation, String id, int keyCount, int opsPerSecond, long seed,
             ClusterClients clients, RunClock clock, Findings findings) {
         this.cluster = cluster;
         this.valuePrefix = incarnation + "/" + id + "/";
@@ -43,7 +42,7 @@ final class CheckerClient implements Runnable {
         this.slots = new int[keyCount];
         this.ledgers = new KeyLedger[keyCount];
         for (int k = 0; k < keyCount; k++) {
-            keys[k] = cluster + ":c" + id + ":k" + k;
+            keys[k] = cluster + ":" + id + ":k" + k;
             slots[k] = SlotHash.slot(keys[k]);
             ledgers[k] = new KeyLedger();
         }
@@ -131,7 +130,7 @@ final class CheckerClient implements Runnable {
                 ledger.doubt(n);
                 findings.setsInDoubt.increment();
                 return true;
-            } catch (JedisException e) {
+            } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
                 ledger.doubt(n);
                 findings.setsInDoubt.increment();
                 findings.error(e);
@@ -146,7 +145,7 @@ final class CheckerClient implements Runnable {
                 ledger.acknowledge(n, clock.now());
                 findings.deletesAcked.increment();
                 return true;
-            } catch (JedisException e) {
+            } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
                 ledger.doubt(n);
                 findings.deletesInDoubt.increment();
                 findings.error(e);
@@ -159,7 +158,7 @@ final class CheckerClient implements Runnable {
         String value;
         try {
             value = jc.get(keys[k]);
-        } catch (JedisException e) {
+        } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
             findings.readsFailed.increment();
             findings.error(e);
             return false;
@@ -190,6 +189,32 @@ final class CheckerClient implements Runnable {
     }
 
     /**
+     * Writes every key once, without pacing (a ballast data set that migrations and full syncs have
+     * to carry; it is read back by {@link #sweep()} only).
+     */
+    void load() {
+        try (JedisCluster jc = clients.connect(cluster, SOCKET_TIMEOUT_MILLIS, ATTEMPTS)) {
+            for (int k = 0; k < keys.length; k++) {
+                int n = ledgers[k].beginSet(clock.now());
+                try {
+                    if ("OK".equals(jc.set(keys[k], valuePrefix + k + "/" + n))) {
+                        ledgers[k].acknowledge(n, clock.now());
+                        findings.setsAcked.increment();
+                    } else {
+                        ledgers[k].doubt(n);
+                        findings.setsInDoubt.increment();
+                    }
+                } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
+                    ledgers[k].doubt(n);
+                    findings.setsInDoubt.increment();
+                    findings.error(e);
+                }
+                ops.increment();
+            }
+        }
+    }
+
+    /**
      * Reads every key once (after the run stopped this client), with a fresh client; a read that
      * keeps failing is counted, not guessed.
      */
@@ -203,7 +228,7 @@ final class CheckerClient implements Runnable {
                         findings.sweepReads.increment();
                         check(k, value);
                         done = true;
-                    } catch (JedisException e) {
+                    } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
                         RunClock.sleep(200);
                     }
                 }

@@ -160,12 +160,12 @@ final class ClusterOperator implements AutoCloseable {
             outcome = "not served after " + SERVE_TIMEOUT_MILLIS / 1000 + " s: " + pending.getFirst();
             timeline.problem(EXTRA + " " + outcome);
         }
-        checks.start(EXTRA, 1);
+        checks.start(EXTRA, 1, 0);
         timeline.add(new FaultEvent(started, FaultKind.CLUSTER_CREATE, EXTRA, clock.now() - started, outcome));
     }
 
     private void delete(long started) {
-        checks.stopAndSweep(EXTRA);
+        checks.stopAndSweep(EXTRA, SlotProber.End.CLUSTER_DELETED);
         long deadline = clock.now() + 60_000;
         while (clock.now() < deadline) {
             try {

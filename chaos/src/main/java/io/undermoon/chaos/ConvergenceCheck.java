@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Whether the system has converged: for every cluster the broker lists, no migration is visible
@@ -124,7 +123,7 @@ final class ConvergenceCheck {
                 int slot = i * (SlotHash.SLOT_NUM / SlotProber.RANGES);
                 try {
                     jc.set(SlotProber.keyFor(name, slot), "converged");
-                } catch (JedisException e) {
+                } catch (RuntimeException e) {
                     return "slot " + slot + " not writable: " + e.getMessage();
                 }
             }

@@ -13,7 +13,9 @@ final class ReportBuilder {
 
     /** An outage is attributed to the last fault begun at most this long before it started. */
     static final long ATTRIBUTION_MILLIS = 10_000;
-    private static final int EXAMPLES = 20;
+    /** Losses outside a window and bad reads are all listed (they are what a run must explain); others sampled. */
+    private static final int ALL = 10_000;
+    private static final int SAMPLE = 50;
 
     private final ChaosOptions options;
     private final Timeline timeline;
@@ -33,7 +35,7 @@ final class ReportBuilder {
             long replicasMillis, int failedLeft, int revived) {
         List<FaultEvent> events = timeline.events();
         ChaosReport.Setup setup = new ChaosReport.Setup(options.seed(), options.proxies(), options.hosts(),
-                options.clientsPerCluster(), options.keysPerClient(), options.opsPerSecond(),
+                options.clientsPerCluster(), options.keysPerClient(), options.ballastKeys(), options.opsPerSecond(),
                 options.meanFaultInterval().toMillis(), options.lossWindowMillis(), faultMillis, totalMillis,
                 checks.all().stream().map(CheckedCluster::incarnation).toList());
         long probeWrites = 0;
@@ -85,11 +87,11 @@ final class ReportBuilder {
             if (allExplained) {
                 eventsIn++;
                 resIn += l.resurrected() ? 1 : 0;
-                addExample(examplesIn, text);
+                addExample(examplesIn, text, SAMPLE);
             } else {
                 eventsOther++;
                 resOther += l.resurrected() ? 1 : 0;
-                addExample(examplesOther, text);
+                addExample(examplesOther, text, ALL);
             }
         }
         return new ChaosReport.Losses(inWindow, other, eventsIn, eventsOther, resIn, resOther, examplesOther, examplesIn);
@@ -106,7 +108,7 @@ final class ReportBuilder {
             if (cause != null) {
                 byFault.merge(cause.kind(), o.millis(), Math::max);
             }
-            if (!o.recovered()) {
+            if (o.end() == SlotProber.End.RUN_ENDED) {
                 unrecovered++;
             }
             if (worst.size() < 5) {
@@ -135,20 +137,24 @@ final class ReportBuilder {
 
     private static String describe(SlotProber.Outage o, FaultEvent cause) {
         return o.millis() + " ms, " + o.cluster() + " slot " + o.slot() + " from " + o.fromMillis() + " ms"
-                + (o.recovered() ? "" : " (never recovered)")
+                + switch (o.end()) {
+                    case RECOVERED -> "";
+                    case CLUSTER_DELETED -> " (until the cluster was deleted)";
+                    case RUN_ENDED -> " (never recovered)";
+                }
                 + (cause == null ? "" : ", after " + cause.kind() + " on " + cause.target() + " at " + cause.atMillis() + " ms");
     }
 
     private static List<String> describe(List<Findings.BadRead> reads) {
         List<String> out = new ArrayList<>();
         for (Findings.BadRead r : reads) {
-            addExample(out, r.cluster() + " " + r.key() + " at " + r.atMillis() + " ms: read " + r.value() + ": " + r.what());
+            addExample(out, r.cluster() + " " + r.key() + " at " + r.atMillis() + " ms: read " + r.value() + ": " + r.what(), ALL);
         }
         return out;
     }
 
-    private static void addExample(List<String> list, String text) {
-        if (list.size() < EXAMPLES) {
+    private static void addExample(List<String> list, String text, int limit) {
+        if (list.size() < limit) {
             list.add(text);
         }
     }

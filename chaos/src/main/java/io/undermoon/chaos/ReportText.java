@@ -7,6 +7,8 @@ import java.util.Map;
 
 /** A {@link ChaosReport} as Markdown (for people and docs/reliability.md) or JSON. */
 public final class ReportText {
+    private static final int LISTED = 20;
+
     private ReportText() {}
 
     public static String json(ChaosReport r) {
@@ -25,7 +27,8 @@ public final class ReportText {
         b.append("Seed ").append(s.seed()).append("; ").append(s.proxies()).append(" proxies (").append(2 * s.proxies())
                 .append(" Redis with appendfsync always) on ").append(s.hosts()).append(" hosts; ")
                 .append(s.clientsPerCluster()).append(" checker clients on the main cluster (one on the extra cluster), ")
-                .append(s.keysPerClient()).append(" keys each, ").append(s.opsPerSecond()).append(" ops/s each; an action every ")
+                .append(s.keysPerClient()).append(" keys each, ").append(s.opsPerSecond()).append(" ops/s each; ")
+                .append(s.ballastKeys()).append(" ballast keys written once and read back at the end; an action every ")
                 .append(s.meanFaultIntervalMillis() / 1000.0).append(" s on average; faults for ")
                 .append(seconds(s.faultPhaseMillis())).append(", whole run ").append(seconds(s.totalMillis()))
                 .append("; cluster incarnations: ").append(String.join(", ", s.clusterIncarnations())).append(".\n\n");
@@ -100,12 +103,13 @@ public final class ReportText {
         b.append("| ").append(what).append(" | ").append(value).append(" | ").append(target).append(" |\n");
     }
 
+    /** At most {@value #LISTED} items; the JSON report has them all. */
     private static void list(StringBuilder b, String title, List<String> items) {
         if (items.isEmpty()) {
             return;
         }
-        b.append(title).append(":\n\n");
-        items.forEach(i -> b.append("- ").append(i).append('\n'));
+        b.append(title).append(items.size() > LISTED ? " (the first " + LISTED + " of " + items.size() + ")" : "").append(":\n\n");
+        items.stream().limit(LISTED).forEach(i -> b.append("- ").append(i).append('\n'));
         b.append('\n');
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Measures how long parts of a cluster's slot space stay unwritable: one probe key in each of the
@@ -15,8 +14,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * failure to its next successful write (an upper bound: it includes up to one probe period).
  */
 final class SlotProber {
-    /** One outage of one probe key. {@code recovered} is false if the run ended first. */
-    record Outage(String cluster, int slot, long fromMillis, long toMillis, boolean recovered) {
+    /** How an outage ended. */
+    enum End { RECOVERED, CLUSTER_DELETED, RUN_ENDED }
+
+    /** One outage of one probe key. */
+    record Outage(String cluster, int slot, long fromMillis, long toMillis, End end) {
         long millis() {
             return toMillis - fromMillis;
         }
@@ -116,7 +118,7 @@ final class SlotProber {
         boolean ok;
         try {
             ok = "OK".equals(jc.set(keys[i], Long.toString(clock.now())));
-        } catch (JedisException e) {
+        } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
             ok = false;
         }
         writes.increment();
@@ -127,7 +129,7 @@ final class SlotProber {
     private synchronized void record(int i, boolean ok, long now) {
         if (ok) {
             if (failing[i]) {
-                outages.add(new Outage(cluster, slots[i], lastSuccess[i], now, true));
+                outages.add(new Outage(cluster, slots[i], lastSuccess[i], now, End.RECOVERED));
                 failing[i] = false;
             }
             lastSuccess[i] = now;
@@ -137,8 +139,8 @@ final class SlotProber {
         }
     }
 
-    /** Stops the probes; a probe key still failing becomes an unrecovered outage ending now. */
-    void stop() {
+    /** Stops the probes; a probe key still failing becomes an outage ending now, the way given. */
+    void stop(End end) {
         stop.set(true);
         for (Thread t : threads) {
             t.interrupt();
@@ -154,7 +156,7 @@ final class SlotProber {
         synchronized (this) {
             for (int i = 0; i < RANGES; i++) {
                 if (failing[i]) {
-                    outages.add(new Outage(cluster, slots[i], lastSuccess[i], now, false));
+                    outages.add(new Outage(cluster, slots[i], lastSuccess[i], now, end));
                     failing[i] = false;
                 }
             }

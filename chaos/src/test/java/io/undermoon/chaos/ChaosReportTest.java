@@ -11,7 +11,7 @@ class ChaosReportTest {
     private static ChaosReport report(long wrong, long lostOther, boolean converged, long convergedMillis, long outageMillis,
             int unrecovered, long sweepFailures) {
         return new ChaosReport(
-                new ChaosReport.Setup(1, 9, 3, 3, 200, 150, 8000, 2000, 60_000, 120_000, List.of("chaos-main#1")),
+                new ChaosReport.Setup(1, 9, 3, 3, 200, 20_000, 150, 8000, 2000, 60_000, 120_000, List.of("chaos-main#1")),
                 new ChaosReport.Operations(100, 50, 1, 10, 0, 40, 0, 0, 600, sweepFailures, 1000, 3, Map.of(), 0),
                 Map.of(FaultKind.PROXY_RESTART, 2), Map.of(),
                 new ChaosReport.Losses(4, lostOther, 2, lostOther > 0 ? 1 : 0, 0, 0, List.of(), List.of()),
@@ -50,8 +50,8 @@ class ChaosReportTest {
                 new FaultEvent(5_000, FaultKind.PROXY_RESTART, "p1", 900, "ok"),
                 new FaultEvent(5_500, FaultKind.SCALE_OUT, "c", 0, "skipped: no free proxies"),
                 new FaultEvent(40_000, FaultKind.REDIS_MASTER_RESTART, "n1", 300, "ok"));
-        SlotProber.Outage o = new SlotProber.Outage("c", 0, 4_900, 6_000, true);
+        SlotProber.Outage o = new SlotProber.Outage("c", 0, 4_900, 6_000, SlotProber.End.RECOVERED);
         assertThat(ReportBuilder.cause(o, events).kind()).isEqualTo(FaultKind.PROXY_RESTART);
-        assertThat(ReportBuilder.cause(new SlotProber.Outage("c", 0, 30_000, 31_000, true), events)).isNull();
+        assertThat(ReportBuilder.cause(new SlotProber.Outage("c", 0, 30_000, 31_000, SlotProber.End.RECOVERED), events)).isNull();
     }
 }

@@ -55,6 +55,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "200", description = "keys per checker client (default ${DEFAULT-VALUE})")
     int keys;
 
+    @Option(names = "--ballast", defaultValue = "20000",
+            description = "keys written once into the main cluster and read back at the end (default ${DEFAULT-VALUE})")
+    int ballast;
+
     @Option(names = "--rate", defaultValue = "150", description = "commands per second per checker client (default ${DEFAULT-VALUE})")
     int rate;
 
@@ -86,7 +90,7 @@ public final class ChaosCommand implements Callable<Integer> {
         try {
             Set<ChaosAction> chosen = actions == null || actions.isEmpty() ? EnumSet.allOf(ChaosAction.class) : EnumSet.copyOf(actions);
             ChaosOptions.Builder b = ChaosOptions.builder().duration(duration).proxies(proxies).hosts(hosts)
-                    .clientsPerCluster(clients).keysPerClient(keys).opsPerSecond(rate).meanFaultInterval(interval)
+                    .clientsPerCluster(clients).keysPerClient(keys).ballastKeys(ballast).opsPerSecond(rate).meanFaultInterval(interval)
                     .maxConcurrentFaults(maxConcurrent).actions(chosen).lossWindowMillis(lossWindow);
             if (seed != null) {
                 b.seed(seed);
@@ -99,8 +103,11 @@ public final class ChaosCommand implements Callable<Integer> {
             System.err.println("undermoon chaos: " + e.getMessage());
             return 2;
         }
-        String command = "./undermoon chaos " + String.join(" ", spec.commandLine().getParseResult().originalArgs())
-                + (seed == null ? " (seed " + options.seed() + ")" : "");
+        List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.getFirst().equals("chaos")) {
+            args.removeFirst();
+        }
+        String command = "./undermoon chaos " + String.join(" ", args) + (seed == null ? " (seed " + options.seed() + ")" : "");
         ChaosReport r = ChaosRun.run(options);
         String text = ReportText.markdown(r, command.strip());
         System.out.println(text);
