@@ -33,7 +33,8 @@ public final class FreePorts {
      */
     static int highEnd(Path ephemeralRange) {
         try {
-            String[] parts = Files.readString(ephemeralRange).strip().split("\\s+");
+            // readAllLines, not readString: procfs files report size 0 and readString stops short
+            String[] parts = Files.readAllLines(ephemeralRange).getFirst().strip().split("\\s+");
             int ephemeralLow = Integer.parseInt(parts[0]);
             if (ephemeralLow - LOW >= 4000) {
                 return Math.min(ephemeralLow, 60000);
