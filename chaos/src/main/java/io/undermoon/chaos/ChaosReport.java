@@ -7,16 +7,19 @@ import java.util.Map;
 /**
  * The outcome of a chaos run, in numbers. {@link #targetFailures()} lists the targets missed
  * (empty: every target met). Times are milliseconds; event times are on the run clock.
+ * {@code layoutHistory} lists every layout the broker published and every change of the slots
+ * held in a single copy, with their times, to explain the findings.
  */
 public record ChaosReport(Setup setup, Operations operations, Map<FaultKind, Integer> faultsInjected,
         Map<FaultKind, Integer> faultsSkipped, Losses losses, Reads reads, Availability availability,
-        Convergence convergence, List<String> problems, List<FaultEvent> events) {
+        Convergence convergence, List<String> problems, List<FaultEvent> events, List<String> layoutHistory) {
 
     public ChaosReport {
         faultsInjected = Map.copyOf(faultsInjected);
         faultsSkipped = Map.copyOf(faultsSkipped);
         problems = List.copyOf(problems);
         events = List.copyOf(events);
+        layoutHistory = List.copyOf(layoutHistory);
     }
 
     /** What ran, and for how long. */
@@ -27,7 +30,7 @@ public record ChaosReport(Setup setup, Operations operations, Map<FaultKind, Int
     /** Commands of the checker clients and of the probes. */
     public record Operations(long checkerOps, long setsAcked, long setsInDoubt, long deletesAcked, long deletesInDoubt,
             long readsVerified, long readsFailed, long inDoubtApplied, long sweepReads, long sweepFailures,
-            long probeWrites, long probeFailures, Map<String, Long> errors, int proxiesRevived) {}
+            long probeWrites, long probeFailures, Map<String, Long> errors, int proxiesRevived, long clientsStrayed) {}
 
     /**
      * Acknowledged writes found lost, inside a failover replication window or not; "events" are

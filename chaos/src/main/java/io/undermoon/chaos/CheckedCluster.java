@@ -23,7 +23,7 @@ final class CheckedCluster {
         }
         this.ballast = ballastKeys > 0 ? new CheckerClient(name, incarnation, "ballast", ballastKeys, 1, seed,
                 clusterClients, clock, findings) : null;
-        this.prober = new SlotProber(name, clusterClients, clock);
+        this.prober = new SlotProber(name, clusterClients, clock, findings.strays);
     }
 
     String name() {

@@ -63,16 +63,18 @@ final class CheckerClient implements Runnable {
 
     @Override
     public void run() {
-        JedisCluster jc = null;
         long failingSince = -1;
         long next = System.nanoTime();
-        try {
+        try (ClusterConnection conn = new ClusterConnection(clients, cluster, SOCKET_TIMEOUT_MILLIS, ATTEMPTS, clock,
+                findings.strays)) {
             while (!stop.get()) {
-                if (jc == null) {
-                    jc = connect();
-                    if (jc == null) {
-                        continue;
-                    }
+                JedisCluster jc;
+                try {
+                    jc = conn.client();
+                } catch (RuntimeException e) {
+                    LOG.debug("checker of {} cannot connect yet: {}", cluster, e.toString());
+                    RunClock.sleep(500);
+                    continue;
                 }
                 boolean ok = step(jc, rnd.nextInt(keys.length));
                 ops.increment();
@@ -83,8 +85,7 @@ final class CheckerClient implements Runnable {
                     failingSince = now;
                 } else if (now - failingSince > RECONNECT_AFTER_FAILING_MILLIS) {
                     // every node the client knows may be gone (replaced by failovers): start again from the broker
-                    jc.close();
-                    jc = null;
+                    conn.reset();
                     failingSince = -1;
                 }
                 next += intervalNanos;
@@ -97,20 +98,6 @@ final class CheckerClient implements Runnable {
             }
         } catch (RunClock.ChaosInterrupted e) {
             // stopped
-        } finally {
-            if (jc != null) {
-                jc.close();
-            }
-        }
-    }
-
-    private JedisCluster connect() {
-        try {
-            return clients.connect(cluster, SOCKET_TIMEOUT_MILLIS, ATTEMPTS);
-        } catch (RuntimeException e) {
-            LOG.debug("checker of {} cannot connect yet: {}", cluster, e.toString());
-            RunClock.sleep(500);
-            return null;
         }
     }
 

@@ -21,6 +21,10 @@ final class ClusterClients {
         this.history = history;
     }
 
+    ClusterHistory history() {
+        return history;
+    }
+
     /**
      * A client with the given socket timeout and attempts (Jedis re-resolves slots and retries on
      * connection errors, at most {@code attempts} times within {@code attempts x timeout}).
@@ -28,8 +32,13 @@ final class ClusterClients {
      * @throws redis.clients.jedis.exceptions.JedisException when no seed answers
      */
     JedisCluster connect(String cluster, int socketTimeoutMillis, int attempts) {
+        return connect(proxiesOf(cluster), cluster, socketTimeoutMillis, attempts);
+    }
+
+    /** A client seeded with the given proxies. */
+    JedisCluster connect(Set<String> proxies, String cluster, int socketTimeoutMillis, int attempts) {
         Set<HostAndPort> seeds = new LinkedHashSet<>();
-        for (String p : proxiesOf(cluster)) {
+        for (String p : proxies) {
             seeds.add(HostAndPort.from(p));
         }
         if (seeds.isEmpty()) {
@@ -40,7 +49,8 @@ final class ClusterClients {
         return new JedisCluster(seeds, config, attempts, Duration.ofMillis((long) socketTimeoutMillis * attempts));
     }
 
-    private Set<String> proxiesOf(String cluster) {
+    /** The cluster's proxies: from the broker, or the last layout seen while it is down. */
+    Set<String> proxiesOf(String cluster) {
         try {
             var view = broker.cluster(cluster);
             if (view.isPresent()) {

@@ -20,6 +20,41 @@ final class ClusterHistory {
 
     private final Map<String, List<LayoutAt>> layouts = new HashMap<>();
     private final Map<String, List<RiskAt>> risks = new HashMap<>();
+    private java.util.Set<String> live = java.util.Set.of();
+
+    /** The clusters the broker listed at the last successful poll. */
+    synchronized void recordLiveClusters(java.util.Collection<String> names) {
+        live = java.util.Set.copyOf(names);
+    }
+
+    /** The proxies of the live clusters other than this one, by their last recorded layout. */
+    synchronized java.util.Set<String> proxiesOfOtherClusters(String cluster) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String name : live) {
+            List<LayoutAt> list = layouts.get(name);
+            if (!name.equals(cluster) && list != null && !list.isEmpty()) {
+                out.addAll(list.getLast().layout().proxies());
+            }
+        }
+        return out;
+    }
+
+    /** Every layout change, one line each, for the report's forensic part. */
+    synchronized List<String> describe() {
+        List<String> out = new ArrayList<>();
+        for (var e : layouts.entrySet()) {
+            for (LayoutAt l : e.getValue()) {
+                out.add(l.at() + " ms " + l.layout().describe());
+            }
+        }
+        for (var e : risks.entrySet()) {
+            for (RiskAt r : e.getValue()) {
+                out.add(r.at() + " ms " + e.getKey() + " single-copy slots: " + ClusterLayout.ranges(r.singleCopy()));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(' ')))));
+        return out;
+    }
 
     synchronized void recordLayout(long at, ClusterLayout layout) {
         List<LayoutAt> list = layouts.computeIfAbsent(layout.name(), n -> new ArrayList<>());

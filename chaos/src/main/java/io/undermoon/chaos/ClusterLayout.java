@@ -72,6 +72,33 @@ record ClusterLayout(String name, long epoch, Map<String, String> proxyOfNode, M
         return out;
     }
 
+    /** One line: epoch, then each master node with its proxy and slots, then the replicas. */
+    String describe() {
+        StringBuilder b = new StringBuilder(name).append(" epoch ").append(epoch).append(':');
+        for (var e : slotsOfMaster.entrySet()) {
+            b.append(" master ").append(e.getKey()).append('@').append(proxyOfNode.get(e.getKey())).append(' ')
+                    .append(ranges(e.getValue()));
+        }
+        for (var e : new TreeMap<>(proxyOfNode).entrySet()) {
+            if (!slotsOfMaster.containsKey(e.getKey())) {
+                b.append(" replica ").append(e.getKey()).append('@').append(e.getValue());
+            }
+        }
+        return b.append(migrating ? " (migrating)" : "").toString();
+    }
+
+    /** Slot ranges of a set, e.g. {@code [0-4095 8192-8200]}. */
+    static String ranges(BitSet slots) {
+        StringBuilder b = new StringBuilder("[");
+        int s = slots.nextSetBit(0);
+        while (s >= 0) {
+            int end = slots.nextClearBit(s) - 1;
+            b.append(b.length() > 1 ? " " : "").append(s).append(end > s ? "-" + end : "");
+            s = slots.nextSetBit(end + 1);
+        }
+        return b.append(']').toString();
+    }
+
     /** The proxy clients must use for the slot (the migration source while a range moves), or null. */
     String ownerOf(int slot) {
         return ownerProxy[slot];

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 /** What the checker clients saw, collected from every client thread. Thread-safe. */
 final class Findings {
     /** A read that showed acknowledged writes gone. */
-    record Loss(String cluster, String key, int slot, long detectedMillis, List<ReadVerdict.LostWrite> writes,
-            boolean resurrected) {}
+    record Loss(String cluster, String key, int slot, long detectedMillis, String observed,
+            List<ReadVerdict.LostWrite> writes, boolean resurrected) {}
 
     /** A read that showed a value it should not (wrong), or an older state a write in doubt had produced (ambiguous). */
     record BadRead(String cluster, String key, long atMillis, String value, String what) {}
@@ -24,6 +24,8 @@ final class Findings {
     final LongAdder inDoubtApplied = new LongAdder();
     final LongAdder sweepReads = new LongAdder();
     final LongAdder sweepFailures = new LongAdder();
+    /** Cluster clients found to know a proxy of another cluster (and rebuilt). */
+    final LongAdder strays = new LongAdder();
     private final List<Loss> losses = new ArrayList<>();
     private final List<BadRead> wrong = new ArrayList<>();
     private final List<BadRead> ambiguous = new ArrayList<>();
@@ -34,7 +36,8 @@ final class Findings {
         switch (v) {
             case ReadVerdict.Expected e -> { }
             case ReadVerdict.InDoubtApplied a -> inDoubtApplied.increment();
-            case ReadVerdict.Lost l -> add(losses, new Loss(cluster, key, slot, now, l.writes(), l.resurrected()));
+            case ReadVerdict.Lost l -> add(losses, new Loss(cluster, key, slot, now, value == null ? "(absent)" : value,
+                    l.writes(), l.resurrected()));
             case ReadVerdict.Ambiguous a -> add(ambiguous, new BadRead(cluster, key, now, value, a.what()));
             case ReadVerdict.Wrong w -> add(wrong, new BadRead(cluster, key, now, value, w.what()));
         }

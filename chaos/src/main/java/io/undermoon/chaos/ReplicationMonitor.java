@@ -78,6 +78,7 @@ final class ReplicationMonitor implements AutoCloseable {
     private void pollOnce() {
         try {
             names = broker.clusterNames();
+            history.recordLiveClusters(names);
         } catch (BrokerApi.Unavailable e) {
             // the broker is down: keep watching the clusters known so far
         }

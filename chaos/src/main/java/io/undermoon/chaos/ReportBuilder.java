@@ -52,13 +52,13 @@ final class ReportBuilder {
                 findings.setsInDoubt.sum(), findings.deletesAcked.sum(), findings.deletesInDoubt.sum(),
                 findings.readsVerified.sum(), findings.readsFailed.sum(), findings.inDoubtApplied.sum(),
                 findings.sweepReads.sum(), findings.sweepFailures.sum(), probeWrites, probeFailures, findings.errors(),
-                revived);
+                revived, findings.strays.sum());
         ChaosReport.Reads reads = new ChaosReport.Reads(findings.wrong().size(), describe(findings.wrong()),
                 findings.ambiguous().size(), describe(findings.ambiguous()));
         ChaosReport.Convergence convergence = new ChaosReport.Convergence(conv.converged(), conv.millis(),
                 options.convergenceTarget().toMillis(), conv.disagreements(), replicasInSync, replicasMillis, failedLeft);
         return new ChaosReport(setup, operations, timeline.injected(), timeline.skipped(), losses(), reads,
-                availability(outages, events), convergence, timeline.problems(), events);
+                availability(outages, events), convergence, timeline.problems(), events, history.describe());
     }
 
     private ChaosReport.Losses losses() {
@@ -81,9 +81,9 @@ final class ReportBuilder {
             inWindow += explained;
             other += l.writes().size() - explained;
             boolean allExplained = explained == l.writes().size();
-            String text = l.cluster() + " " + l.key() + " (slot " + l.slot() + ") at " + l.detectedMillis() + " ms: "
-                    + (l.resurrected() ? "deleted key came back, " : "") + "lost " + l.writes() + ", "
-                    + explained + " inside a window";
+            String text = l.cluster() + " " + l.key() + " (slot " + l.slot() + ") at " + l.detectedMillis() + " ms read "
+                    + l.observed() + ": " + (l.resurrected() ? "deleted key came back, " : "") + "lost " + times(l.writes())
+                    + ", " + explained + " inside a window";
             if (allExplained) {
                 eventsIn++;
                 resIn += l.resurrected() ? 1 : 0;
@@ -143,6 +143,15 @@ final class ReportBuilder {
                     case RUN_ENDED -> " (never recovered)";
                 }
                 + (cause == null ? "" : ", after " + cause.kind() + " on " + cause.target() + " at " + cause.atMillis() + " ms");
+    }
+
+    /** Lost writes as {@code sent/acknowledged} times in ms. */
+    private static String times(List<ReadVerdict.LostWrite> writes) {
+        StringBuilder b = new StringBuilder("[");
+        for (ReadVerdict.LostWrite w : writes) {
+            b.append(b.length() > 1 ? " " : "").append(w.issuedMillis()).append('/').append(w.ackMillis());
+        }
+        return b.append(']').toString();
     }
 
     private static List<String> describe(List<Findings.BadRead> reads) {

@@ -69,6 +69,7 @@ public final class ReportText {
         row(b, "final sweep reads", o.sweepReads());
         row(b, "probe writes / failed", o.probeWrites() + " / " + o.probeFailures());
         row(b, "proxies re-registered by the reviver", o.proxiesRevived());
+        row(b, "cluster clients found in another cluster (rebuilt)", o.clientsStrayed());
         b.append('\n');
 
         b.append("| fault | injected | skipped | longest outage after it | acknowledged writes it can lose by design |\n")

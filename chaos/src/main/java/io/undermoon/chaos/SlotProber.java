@@ -41,11 +41,13 @@ final class SlotProber {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final LongAdder writes = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder strays;
 
-    SlotProber(String cluster, ClusterClients clients, RunClock clock) {
+    SlotProber(String cluster, ClusterClients clients, RunClock clock, LongAdder strays) {
         this.cluster = cluster;
         this.clients = clients;
         this.clock = clock;
+        this.strays = strays;
         for (int i = 0; i < RANGES; i++) {
             slots[i] = i * (SlotHash.SLOT_NUM / RANGES);
             keys[i] = keyFor(cluster, slots[i]);
@@ -74,23 +76,24 @@ final class SlotProber {
     }
 
     private void loop(int first) {
-        JedisCluster jc = null;
         long failingSince = -1;
-        try {
+        try (ClusterConnection conn = new ClusterConnection(clients, cluster, 1000, 2, clock, strays)) {
             while (!stop.get()) {
                 for (int i = first; i < RANGES && !stop.get(); i += THREADS) {
-                    if (jc == null) {
-                        jc = connect();
+                    JedisCluster jc = null;
+                    try {
+                        jc = conn.client();
+                    } catch (RuntimeException e) {
+                        RunClock.sleep(200);
                     }
-                    boolean ok = jc != null && probe(jc, i);
+                    boolean ok = probe(jc, i);
                     long now = clock.now();
                     if (ok) {
                         failingSince = -1;
                     } else if (failingSince < 0) {
                         failingSince = now;
-                    } else if (jc != null && now - failingSince > RECONNECT_AFTER_FAILING_MILLIS) {
-                        jc.close();
-                        jc = null;
+                    } else if (now - failingSince > RECONNECT_AFTER_FAILING_MILLIS) {
+                        conn.reset();
                         failingSince = -1;
                     }
                     RunClock.sleep(PAUSE_MILLIS);
@@ -98,26 +101,14 @@ final class SlotProber {
             }
         } catch (RunClock.ChaosInterrupted e) {
             // stopped
-        } finally {
-            if (jc != null) {
-                jc.close();
-            }
         }
     }
 
-    private JedisCluster connect() {
-        try {
-            return clients.connect(cluster, 1000, 2);
-        } catch (RuntimeException e) {
-            RunClock.sleep(200);
-            return null;
-        }
-    }
-
+    /** One write of probe key {@code i} ({@code jc} null: no client could be made, a failure). */
     private boolean probe(JedisCluster jc, int i) {
         boolean ok;
         try {
-            ok = "OK".equals(jc.set(keys[i], Long.toString(clock.now())));
+            ok = jc != null && "OK".equals(jc.set(keys[i], Long.toString(clock.now())));
         } catch (RuntimeException e) { // JedisException, or a client library failure on a bad reply
             ok = false;
         }
