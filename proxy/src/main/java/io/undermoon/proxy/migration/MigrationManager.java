@@ -50,6 +50,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
     private final Consumer<Command> release;
     private final Supplier<RouteTable> table;
     private volatile Map<MigrationTask, MigrationTaskHandle> tasks = Map.of();
+    private volatile java.util.function.Predicate<String> flushPending = node -> false;
     private final List<MigratingTask> toStart = new ArrayList<>();
 
     /**
@@ -66,6 +67,15 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
 
     public MigrationStats stats() {
         return stats;
+    }
+
+    /**
+     * The destination node must not take part in a migration while its leftover data is still
+     * to be flushed (see the replication manager): the switch commands get NOT_READY_FOR_SWITCHING
+     * until then, and the source retries.
+     */
+    public void setImportGate(java.util.function.Predicate<String> flushPendingForNode) {
+        this.flushPending = flushPendingForNode;
     }
 
     /** Brings the task set in line with new metadata. Call {@link #startNew()} after publishing routes. */
@@ -210,6 +220,9 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
         }
         if (!args.isCompatibleVersion()) {
             return Replies.error(s.channel().alloc(), "switch failed: IncompatibleVersion");
+        }
+        if (flushPending.test(wanted.meta().dstNodeAddress())) {
+            return Replies.error(s.channel().alloc(), "NOT_READY_FOR_SWITCHING");
         }
         ImportingTask importing = (ImportingTask) task;
         switch (SwitchCommand.fromWord(sub).orElseThrow()) {
