@@ -19,16 +19,20 @@ import java.util.TreeSet;
  * which proxy owns each slot for clients.
  */
 record ClusterLayout(String name, long epoch, Map<String, String> proxyOfNode, Map<String, BitSet> slotsOfMaster,
-        String[] ownerProxy, boolean migrating) {
+        Map<String, Set<String>> replicasOfMaster, String[] ownerProxy, boolean migrating) {
 
     static ClusterLayout of(ClusterView view) {
         Map<String, String> proxyOfNode = new TreeMap<>();
         Map<String, BitSet> slotsOfMaster = new TreeMap<>();
+        Map<String, Set<String>> replicasOfMaster = new TreeMap<>();
         String[] owner = new String[SlotHash.SLOT_NUM];
         boolean migrating = false;
         for (NodeView n : view.nodes()) {
             proxyOfNode.put(n.address(), n.proxyAddress());
             if (!n.isMaster()) {
+                for (var peer : n.repl().peers()) {
+                    replicasOfMaster.computeIfAbsent(peer.nodeAddress(), m -> new TreeSet<>()).add(n.address());
+                }
                 continue;
             }
             BitSet slots = new BitSet(SlotHash.SLOT_NUM);
@@ -46,8 +50,8 @@ record ClusterLayout(String name, long epoch, Map<String, String> proxyOfNode, M
             }
             slotsOfMaster.put(n.address(), slots);
         }
-        return new ClusterLayout(view.name(), view.epoch(), Map.copyOf(proxyOfNode), Map.copyOf(slotsOfMaster), owner,
-                migrating);
+        return new ClusterLayout(view.name(), view.epoch(), Map.copyOf(proxyOfNode), Map.copyOf(slotsOfMaster),
+                Map.copyOf(replicasOfMaster), owner, migrating);
     }
 
     /** The proxies of the cluster, in address order. */
@@ -58,6 +62,11 @@ record ClusterLayout(String name, long epoch, Map<String, String> proxyOfNode, M
     /** The nodes that are masters here. */
     Set<String> masters() {
         return slotsOfMaster.keySet();
+    }
+
+    /** The replicas the broker lists for a master (the nodes a failover would promote); empty if none. */
+    Set<String> replicasOf(String master) {
+        return replicasOfMaster.getOrDefault(master, Set.of());
     }
 
     /** The slots mastered by any of these nodes. */

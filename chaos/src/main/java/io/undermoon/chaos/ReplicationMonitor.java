@@ -18,9 +18,11 @@ import redis.clients.jedis.JedisClientConfig;
 /**
  * Every {@value #INTERVAL_MILLIS} ms: reads every cluster's layout from the broker (the last one
  * known while the broker is down) and asks each master Redis for {@code INFO replication}. A
- * master's slots have a single copy when it is unreachable, is not a master (yet), or has no
- * replica in state {@code online}. Both go into the {@link ClusterHistory} the loss classifier
- * reads.
+ * master's slots have a single copy when it is unreachable, is not a master (yet), or the replica
+ * the broker lists for it (the node a failover would promote) is not among its replicas in state
+ * {@code online}: another replica that is still attached (say, the Redis of a proxy that was failed
+ * over) does not count, it would not be promoted. Both go into the {@link ClusterHistory} the loss
+ * classifier reads.
  */
 final class ReplicationMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationMonitor.class);
@@ -99,7 +101,7 @@ final class ReplicationMonitor implements AutoCloseable {
             }
             BitSet single = new BitSet(SlotHash.SLOT_NUM);
             for (String master : layout.masters()) {
-                if (!hasOnlineReplica(master)) {
+                if (!replicatedTo(master, layout.replicasOf(master))) {
                     single.or(layout.slotsOf(List.of(master)));
                     all = false;
                 }
@@ -109,20 +111,14 @@ final class ReplicationMonitor implements AutoCloseable {
         allReplicated = all;
     }
 
-    private boolean hasOnlineReplica(String address) {
+    /** True when the master answers as a master and every listed replica is attached to it in state online. */
+    private boolean replicatedTo(String address, java.util.Set<String> replicas) {
+        if (replicas.isEmpty()) {
+            return false;
+        }
         try {
             Jedis j = connections.computeIfAbsent(address, a -> new Jedis(HostAndPort.from(a), CONFIG));
-            String info = j.info("replication");
-            boolean master = false;
-            boolean online = false;
-            for (String line : info.split("\r?\n")) {
-                if (line.startsWith("role:")) {
-                    master = line.substring(5).strip().equals("master");
-                } else if (line.startsWith("slave") && line.contains("state=online")) {
-                    online = true;
-                }
-            }
-            return master && online;
+            return inSync(j.info("replication"), replicas);
         } catch (RuntimeException e) {
             Jedis j = connections.remove(address);
             if (j != null) {
@@ -130,6 +126,32 @@ final class ReplicationMonitor implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    /**
+     * Reads {@code INFO replication} of a master: role master, and each expected replica (host:port)
+     * listed as {@code slaveN:ip=...,port=...,state=online,...}.
+     */
+    static boolean inSync(String info, java.util.Set<String> replicas) {
+        boolean master = false;
+        java.util.Set<String> online = new java.util.HashSet<>();
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("role:")) {
+                master = line.substring(5).strip().equals("master");
+            } else if (line.startsWith("slave") && line.contains(":ip=")) {
+                java.util.Map<String, String> fields = new java.util.HashMap<>();
+                for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) {
+                        fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                }
+                if ("online".equals(fields.get("state"))) {
+                    online.add(fields.get("ip") + ":" + fields.get("port"));
+                }
+            }
+        }
+        return master && online.containsAll(replicas);
     }
 
     @Override

@@ -19,6 +19,10 @@ class ClusterLayoutTest {
         assertThat(l.slotsOf(List.of("n2", "n4")).isEmpty()).isTrue();
         assertThat(l.slotsOf(Set.of("n1")).cardinality()).isEqualTo(8192);
         assertThat(l.migrating()).isFalse();
+        assertThat(l.replicasOf("n1")).containsExactly("n4");
+        assertThat(l.replicasOf("n3")).containsExactly("n2");
+        assertThat(ClusterLayout.of(Layouts.afterFailoverOfP1(6)).replicasOf("n3")).isEmpty();
+        assertThat(l.describe()).contains("master n1@p1 [0-8191]").contains("replica n4@p2");
     }
 
     @Test
