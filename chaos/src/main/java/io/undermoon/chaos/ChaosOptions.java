@@ -40,8 +40,8 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         Objects.requireNonNull(runtime, "runtime");
         actions = Set.copyOf(actions);
         require(!duration.isNegative() && duration.compareTo(Duration.ofHours(24)) <= 0, "duration must be 0..24h");
-        require(hosts >= 2 && hosts <= proxies, "need at least 2 hosts and no more hosts than proxies");
         require(proxies >= 4 && proxies <= 32, "proxies must be 4..32 (a cluster of 4 nodes needs 2, failover needs free ones)");
+        require(hosts >= 2 && hosts <= proxies, "need at least 2 hosts and no more hosts than proxies");
         require(clientsPerCluster >= 1 && clientsPerCluster <= 32, "clients per cluster must be 1..32");
         require(keysPerClient >= 1 && keysPerClient <= 100_000, "keys per client must be 1..100000");
         require(ballastKeys >= 0 && ballastKeys <= 1_000_000, "ballast keys must be 0..1000000");

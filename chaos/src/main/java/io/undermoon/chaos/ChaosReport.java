@@ -35,9 +35,12 @@ public record ChaosReport(Setup setup, Operations operations, Map<FaultKind, Int
     /**
      * Acknowledged writes found lost, inside a failover replication window or not; "events" are
      * reads that found a loss (one key each), "resurrected" the events where a deleted key came back.
+     * The writes inside a window split into those acknowledged at most the window before the kill
+     * (replication lag) and the older ones of a slot held in a single copy.
      */
     public record Losses(long writesInWindow, long writesOther, long eventsInWindow, long eventsOther,
-            long resurrectedInWindow, long resurrectedOther, List<String> examplesOther, List<String> examplesInWindow) {}
+            long resurrectedInWindow, long resurrectedOther, long writesByLag, long writesBySingleCopy,
+            List<String> examplesOther, List<String> examplesInWindow) {}
 
     /** Wrong values read (never written to the key), and ambiguous ones (an older in-doubt write's state). */
     public record Reads(long wrong, List<String> examplesWrong, long ambiguous, List<String> examplesAmbiguous) {}

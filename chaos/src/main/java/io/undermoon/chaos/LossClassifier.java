@@ -31,7 +31,16 @@ final class LossClassifier {
         this.windowMillis = windowMillis;
     }
 
+    /** Why a lost write is inside a window, or OTHER when it is not. */
+    enum Verdict { REPLICATION_LAG, SINGLE_COPY, OTHER }
+
     boolean insideWindow(String cluster, int slot, ReadVerdict.LostWrite write, long detectedMillis) {
+        return classify(cluster, slot, write, detectedMillis) != Verdict.OTHER;
+    }
+
+    /** The first reason found, lag before single copy. */
+    Verdict classify(String cluster, int slot, ReadVerdict.LostWrite write, long detectedMillis) {
+        Verdict best = Verdict.OTHER;
         for (KillEvent k : kills) {
             long t = k.atMillis();
             if (t < write.issuedMillis() || t > detectedMillis) {
@@ -40,10 +49,13 @@ final class LossClassifier {
             if (!history.slotsMasteredBy(cluster, k.nodes(), t - windowMillis, t).get(slot)) {
                 continue;
             }
-            if (t - write.ackMillis() <= windowMillis || history.singleCopy(cluster, slot, t - windowMillis, t)) {
-                return true;
+            if (t - write.ackMillis() <= windowMillis) {
+                return Verdict.REPLICATION_LAG;
+            }
+            if (history.singleCopy(cluster, slot, t - windowMillis, t)) {
+                best = Verdict.SINGLE_COPY;
             }
         }
-        return false;
+        return best;
     }
 }

@@ -69,13 +69,23 @@ final class ReportBuilder {
         long eventsOther = 0;
         long resIn = 0;
         long resOther = 0;
+        long byLag = 0;
+        long bySingleCopy = 0;
         List<String> examplesOther = new ArrayList<>();
         List<String> examplesIn = new ArrayList<>();
         for (Findings.Loss l : findings.losses()) {
             int explained = 0;
             for (ReadVerdict.LostWrite w : l.writes()) {
-                if (classifier.insideWindow(l.cluster(), l.slot(), w, l.detectedMillis())) {
-                    explained++;
+                switch (classifier.classify(l.cluster(), l.slot(), w, l.detectedMillis())) {
+                    case REPLICATION_LAG -> {
+                        explained++;
+                        byLag++;
+                    }
+                    case SINGLE_COPY -> {
+                        explained++;
+                        bySingleCopy++;
+                    }
+                    case OTHER -> { }
                 }
             }
             inWindow += explained;
@@ -94,7 +104,8 @@ final class ReportBuilder {
                 addExample(examplesOther, text, ALL);
             }
         }
-        return new ChaosReport.Losses(inWindow, other, eventsIn, eventsOther, resIn, resOther, examplesOther, examplesIn);
+        return new ChaosReport.Losses(inWindow, other, eventsIn, eventsOther, resIn, resOther, byLag, bySingleCopy,
+                examplesOther, examplesIn);
     }
 
     private ChaosReport.Availability availability(List<SlotProber.Outage> outages, List<FaultEvent> events) {

@@ -47,8 +47,9 @@ public final class ReportText {
         row(b, "acknowledged writes lost, other", l.writesOther() + " (" + l.eventsOther() + " reads, "
                 + l.resurrectedOther() + " resurrected deletes)", "0");
         row(b, "acknowledged writes lost inside a failover replication window (" + s.lossWindowMillis() + " ms)",
-                l.writesInWindow() + " (" + l.eventsInWindow() + " reads, " + l.resurrectedInWindow() + " resurrected deletes)",
-                "by design");
+                l.writesInWindow() + " (" + l.eventsInWindow() + " reads, " + l.resurrectedInWindow() + " resurrected deletes; "
+                        + l.writesByLag() + " within the window before the kill, " + l.writesBySingleCopy()
+                        + " older, of a slot held in a single copy)", "by design");
         row(b, "ambiguous reads (an older in-doubt write's state)", rd.ambiguous(), "reported");
         row(b, "longest time a slot range was unwritable", a.longestOutageMillis() + " ms", "<= " + c.targetMillis() + " ms");
         row(b, "probe keys still unwritable at the end", a.unrecovered(), "0");

@@ -14,7 +14,7 @@ class ChaosReportTest {
                 new ChaosReport.Setup(1, 9, 3, 3, 200, 20_000, 150, 8000, 2000, 60_000, 120_000, List.of("chaos-main#1")),
                 new ChaosReport.Operations(100, 50, 1, 10, 0, 40, 0, 0, 600, sweepFailures, 1000, 3, Map.of(), 0, 0),
                 Map.of(FaultKind.PROXY_RESTART, 2), Map.of(),
-                new ChaosReport.Losses(4, lostOther, 2, lostOther > 0 ? 1 : 0, 0, 0, List.of(), List.of()),
+                new ChaosReport.Losses(4, lostOther, 2, lostOther > 0 ? 1 : 0, 0, 0, 3, 1, List.of(), List.of()),
                 new ChaosReport.Reads(wrong, List.of(), 1, List.of()),
                 new ChaosReport.Availability(outageMillis, "x", List.of(), Map.of(), unrecovered, 3),
                 new ChaosReport.Convergence(converged, convergedMillis, 30_000, converged ? List.of() : List.of("c: migration running"),

@@ -47,7 +47,8 @@ class LossClassifierTest {
         single.set(0, 8192);
         history.recordSingleCopy(9_500, "c", single);
         LossClassifier c = new LossClassifier(history, List.of(killOfP1(10_000)), W);
-        assertThat(c.insideWindow("c", SLOT_OF_N1, write(1_000), 12_000)).isTrue();
+        assertThat(c.classify("c", SLOT_OF_N1, write(1_000), 12_000)).isEqualTo(LossClassifier.Verdict.SINGLE_COPY);
+        assertThat(c.classify("c", SLOT_OF_N1, write(9_000), 12_000)).isEqualTo(LossClassifier.Verdict.REPLICATION_LAG);
         // a single copy long before the kill, replicated again since, does not count
         history.recordSingleCopy(9_600, "c", new BitSet(SlotHash.SLOT_NUM));
         LossClassifier later = new LossClassifier(history, List.of(killOfP1(20_000)), W);

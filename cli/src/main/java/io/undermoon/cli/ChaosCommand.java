@@ -75,6 +75,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--loss-window", defaultValue = "2000", description = "failover replication window, ms (default ${DEFAULT-VALUE})")
     long lossWindow;
 
+    @Option(names = "--convergence-timeout", defaultValue = "120s", converter = DurationConverter.class,
+            description = "how long convergence is waited for after the faults (default ${DEFAULT-VALUE}; the target is 30 s)")
+    Duration convergenceTimeout;
+
     @Option(names = "--report", description = "also write the Markdown report to this file")
     Path report;
 
@@ -91,7 +95,8 @@ public final class ChaosCommand implements Callable<Integer> {
             Set<ChaosAction> chosen = actions == null || actions.isEmpty() ? EnumSet.allOf(ChaosAction.class) : EnumSet.copyOf(actions);
             ChaosOptions.Builder b = ChaosOptions.builder().duration(duration).proxies(proxies).hosts(hosts)
                     .clientsPerCluster(clients).keysPerClient(keys).ballastKeys(ballast).opsPerSecond(rate).meanFaultInterval(interval)
-                    .maxConcurrentFaults(maxConcurrent).actions(chosen).lossWindowMillis(lossWindow);
+                    .maxConcurrentFaults(maxConcurrent).actions(chosen).lossWindowMillis(lossWindow)
+                    .convergenceTimeout(convergenceTimeout);
             if (seed != null) {
                 b.seed(seed);
             }
