@@ -102,9 +102,4 @@ final class ClusterHistory {
         }
         return false;
     }
-
-    /** Layout changes recorded (for the report). */
-    synchronized int layoutChanges() {
-        return layouts.values().stream().mapToInt(List::size).sum();
-    }
 }

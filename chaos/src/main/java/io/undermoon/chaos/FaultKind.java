@@ -24,9 +24,4 @@ public enum FaultKind {
         this.description = description;
         this.lossByDesign = lossByDesign;
     }
-
-    /** Kinds that take a master away and make the broker fail over. */
-    boolean failsOver() {
-        return this == PROXY_RESTART || this == MACHINE_FAILURE;
-    }
 }
