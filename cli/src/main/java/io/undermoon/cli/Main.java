@@ -3,7 +3,7 @@ package io.undermoon.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one executable: {@code undermoon proxy|broker|coordinator|local|ctl}. */
+/** The one executable: {@code undermoon proxy|broker|coordinator|local|chaos|ctl}. */
 @Command(name = "undermoon", mixinStandardHelpOptions = true, version = "undermoon 0.1.0 (compatible with undermoon 0.6.2)",
         description = "A self-managed Redis clustering system.",
         subcommands = {
@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             CoordinatorCommand.class,
             LocalCommand.class,
+            ChaosCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -80,6 +80,7 @@ public final class ServerProxy implements AutoCloseable {
             loops.put(e, res);
         }
         context.meta().addListener(this::retireUnusedBackends);
+        context.meta().addListener(t -> replication.slotsChanged(t.clusterName(), t.epoch(), t.local().keySet()));
     }
 
     public static ServerProxy start(ProxyConfig config) throws InterruptedException {
@@ -103,6 +104,7 @@ public final class ServerProxy implements AutoCloseable {
                 s.loop().eventLoop().execute(() -> routerRef[0].reroute(s, c));
             }
         }, context.meta()::table);
+        migrations.setImportGate(replication::flushPending);
         context.meta().setMigrations(migrations);
         UmctlCommands meta = new UmctlCommands(context, migrations);
         LocalCommands local = new LocalCommands(context, meta);

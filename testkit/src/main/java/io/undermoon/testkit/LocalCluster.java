@@ -107,6 +107,7 @@ public final class LocalCluster implements AutoCloseable {
         private int coordinators = 1;
         private Path dataDir;
         private boolean fixedPorts;
+        private boolean redisAppendOnly;
         private Runtime runtime = Runtime.current();
         private final Map<String, String> brokerEnv = new HashMap<>();
         private final Map<String, String> proxyEnv = new HashMap<>();
@@ -136,6 +137,17 @@ public final class LocalCluster implements AutoCloseable {
         /** Use the reference's well-known ports (broker 7799, coordinator 6699, proxies 6001.., Redis 7001..) when free. */
         public Builder fixedPorts(boolean fixed) {
             this.fixedPorts = fixed;
+            return this;
+        }
+
+        /**
+         * Run every Redis with an append-only file fsynced before each reply ({@code --appendonly yes
+         * --appendfsync always}), so that a Redis killed with kill -9 and restarted
+         * ({@link RedisProcess#restart()} keeps its directory) comes back with every write it
+         * acknowledged. Off by default: without it a restarted Redis is empty.
+         */
+        public Builder redisAppendOnly(boolean appendOnly) {
+            this.redisAppendOnly = appendOnly;
             return this;
         }
 
@@ -219,8 +231,8 @@ public final class LocalCluster implements AutoCloseable {
         broker.start();
 
         for (int i = 0; i < config.proxies; i++) {
-            RedisProcess r1 = RedisProcess.startOnPort(port(7001 + 2 * i));
-            RedisProcess r2 = RedisProcess.startOnPort(port(7002 + 2 * i));
+            RedisProcess r1 = RedisProcess.startOnPort(port(7001 + 2 * i), redisArgs());
+            RedisProcess r2 = RedisProcess.startOnPort(port(7002 + 2 * i), redisArgs());
             String address = "127.0.0.1:" + port(6001 + i);
             Map<String, String> penv = new HashMap<>();
             penv.put("UNDERMOON_ADDRESS", address);
@@ -254,6 +266,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         LOG.info("local cluster up: broker {}, {} proxies, {} coordinators, data in {}", brokerAddress, proxies.size(),
                 coordinators.size(), dataDir);
+    }
+
+    private String[] redisArgs() {
+        return config.redisAppendOnly ? new String[] {"--appendonly", "yes", "--appendfsync", "always"} : new String[0];
     }
 
     /** POST /api/v3/proxies/meta; 409 (already registered) is fine. */

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server on 127.0.0.1, started on a free port with its own working directory and no
- * persistence. {@link #kill()} is kill -9; {@link #restart()} starts it again on the same port.
+ * persistence unless the extra arguments turn it on (they come last, so they win). {@link #kill()}
+ * is kill -9; {@link #restart()} starts it again on the same port, in the same directory and with
+ * the same arguments.
  */
 public final class RedisProcess implements AutoCloseable {
     private final int port;
@@ -115,7 +117,10 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    /** Starts a killed instance again on the same port (empty data set). */
+    /**
+     * Starts a killed instance again on the same port and directory: empty without persistence,
+     * with its append-only file's data when started with {@code --appendonly yes}.
+     */
     public void restart() {
         kill();
         try {

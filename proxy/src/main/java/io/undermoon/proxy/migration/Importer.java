@@ -20,6 +20,10 @@ import java.util.List;
 public final class Importer implements ReplyTarget {
     private enum Phase { EXISTS, UMSYNC }
 
+    /** Retries of a UMSYNC the source answered MIGRATION_TASK_NOT_FOUND before it knew the task. */
+    private static final int UNCONFIRMED_RETRIES = 500;
+    private static final long UNCONFIRMED_RETRY_MILLIS = 10;
+
     private final Command command;
     private final ImportingTask task;
     private final LoopResources loop;
@@ -31,6 +35,8 @@ public final class Importer implements ReplyTarget {
     private final boolean deleting;
     private int index;
     private Phase phase;
+    private int unconfirmedRetries;
+    private boolean sourceKnewTask;
 
     public Importer(Command command, ImportingTask task, LoopResources loop, long sessionId, LocalBackend destination,
             MigrationStats stats, Runnable then) {
@@ -69,6 +75,9 @@ public final class Importer implements ReplyTarget {
 
     private void sendUmsync(byte[] key) {
         phase = Phase.UMSYNC;
+        // read before sending: the source sends its first switch command only once it has the task,
+        // so a UMSYNC sent after that command arrived reaches a source that knows the task
+        sourceKnewTask = task.sourceKnowsTask();
         stats.umsyncSent.increment();
         loop.groupFor(task.meta().srcProxyAddress()).connection(sessionId).send(encode("UMSYNC", key), this);
     }
@@ -105,7 +114,22 @@ public final class Importer implements ReplyTarget {
             }
             return;
         }
-        if (type == '+' || text.startsWith("-MIGRATION_TASK_NOT_FOUND")) {
+        boolean taskNotFound = text.startsWith("-MIGRATION_TASK_NOT_FOUND");
+        if (taskNotFound && !sourceKnewTask) {
+            // the range was switched here before a failover restarted the migration, and the new
+            // source has not received its task yet: the key may well be there, ask again shortly
+            if (++unconfirmedRetries > UNCONFIRMED_RETRIES) {
+                fail("TRYAGAIN the migration source does not know its task yet");
+            } else {
+                stats.umsyncRetries.increment();
+                byte[] key = command.argBytes(keys[index]);
+                loop.eventLoop().schedule(() -> {
+                    if (!command.isCancelled()) {
+                        sendUmsync(key);
+                    }
+                }, UNCONFIRMED_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } else if (type == '+' || taskNotFound) {
             index++;
             step();
         } else {

@@ -6,16 +6,31 @@ import io.undermoon.model.umctl.MigrationTask;
 
 /**
  * The destination side of a migration (Pd). Passive: its state moves only forward, driven by the
- * migrating proxy's PRECHECK / PRESWITCH / FINALSWITCH.
+ * migrating proxy's PRECHECK / PRESWITCH / FINALSWITCH. A task that replaces one which had already
+ * switched (a failover gave the migration a new identity) starts switched, see
+ * {@link MigrationManager}.
  */
 public final class ImportingTask implements MigrationTaskHandle {
     private final MigrationTask identity;
     private final Runnable onChange;
-    private volatile MigrationState state = MigrationState.PRE_CHECK;
+    private volatile MigrationState state;
+    private volatile boolean sourceKnowsTask;
 
-    ImportingTask(MigrationTask identity, Runnable onChange) {
+    /** @param initial PRE_CHECK, or PRE_SWITCH when this proxy already serves the range */
+    ImportingTask(MigrationTask identity, Runnable onChange, MigrationState initial) {
         this.identity = identity;
         this.onChange = onChange;
+        this.state = initial;
+        this.sourceKnowsTask = initial == MigrationState.PRE_CHECK;
+    }
+
+    /**
+     * False for a task that started switched until the migrating proxy sends its first switch
+     * command: until then the source may not have this task yet, and its MIGRATION_TASK_NOT_FOUND
+     * for a key does not mean the key is not there.
+     */
+    public boolean sourceKnowsTask() {
+        return sourceKnowsTask;
     }
 
     @Override
@@ -38,6 +53,7 @@ public final class ImportingTask implements MigrationTaskHandle {
 
     /** Moves forward to {@code next}; a late or repeated switch command changes nothing. */
     synchronized void advanceTo(MigrationState next) {
+        sourceKnowsTask = true;
         if (next.ordinal() > state.ordinal()) {
             state = next;
             onChange.run();

@@ -53,10 +53,21 @@ public final class MigratingTask implements MigrationTaskHandle {
     private BlockingRespClient peer;
     private final KeyMover mover;
     private final KeyMover syncMover;
+    private final boolean resume;
 
+    /**
+     * @param resume the range was already switched to the destination by the task this one
+     *     replaces: hold its commands from the start and switch again (PRESWITCH) without ever
+     *     serving it locally, see {@link MigrationManager}
+     */
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
-            Runnable onChange, Consumer<Command> release) {
+            Runnable onChange, Consumer<Command> release, boolean resume) {
         this.identity = identity;
+        this.resume = resume;
+        if (resume) {
+            this.mode = Mode.HOLD;
+            this.state = MigrationState.PRE_SWITCH;
+        }
         this.config = config;
         this.password = password;
         this.stats = stats;
@@ -176,8 +187,8 @@ public final class MigratingTask implements MigrationTaskHandle {
     private void run() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxMigrationTime());
         try {
-            LOG.info("migration {}: starting", identity);
-            boolean switched = false;
+            LOG.info("migration {}: starting{}", identity, resume ? " (the range is switched already: resuming)" : "");
+            boolean switched = resume && switchAgain();
             while (!switched && !stopped) {
                 sendUntilOk(SwitchCommand.PRECHECK, 10, deadline);
                 switched = blockAndSwitch(deadline);
@@ -257,6 +268,34 @@ public final class MigratingTask implements MigrationTaskHandle {
         stats.blockingTimeouts.increment();
         LOG.error("migration {}: could not switch within max_blocking_time ({} ms, {} commands in flight); "
                 + "serving the range locally again and retrying", identity, config.maxBlockingTime(), inFlight.get());
+        mode = Mode.LOCAL;
+        setState(MigrationState.PRE_CHECK);
+        releaseHeld();
+        return false;
+    }
+
+    /**
+     * For a resumed task: the range's commands are held from the start; PRESWITCH until the
+     * destination accepts it, then the range is served there. After max_blocking_time the held
+     * commands are released and the normal start (PRECHECK, serving locally meanwhile) follows.
+     */
+    private boolean switchAgain() throws InterruptedException {
+        long blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
+        while (!stopped && System.nanoTime() - blockDeadline < 0) {
+            if (sendSwitch(SwitchCommand.PRESWITCH)) {
+                mode = Mode.REMOTE;
+                setState(MigrationState.SCANNING);
+                releaseHeld();
+                return true;
+            }
+            Thread.sleep(1);
+        }
+        if (stopped) {
+            return false;
+        }
+        stats.blockingTimeouts.increment();
+        LOG.error("migration {}: the destination did not accept PRESWITCH within max_blocking_time ({} ms); "
+                + "serving the range locally again and retrying", identity, config.maxBlockingTime());
         mode = Mode.LOCAL;
         setState(MigrationState.PRE_CHECK);
         releaseHeld();

@@ -30,6 +30,16 @@ import org.slf4j.LoggerFactory;
  * The migration tasks of this proxy: one per local MIGRATING or IMPORTING range of the current
  * metadata. {@link #reconcile} keeps tasks whose identity is unchanged, stops removed ones and
  * creates new ones; the caller starts them once the new routes are published.
+ *
+ * <p>A failover during a migration gives its tasks a new identity (new epoch, and the failed side's
+ * node replaced by its promoted replica), and the migration starts over. If the range had already
+ * been switched to the destination, the destination's Redis holds the newest values of every key
+ * moved or written since, and the source's (new) Redis no longer has them: sending clients back to
+ * the source would show them stale or missing data, and their writes there would later be dropped
+ * by the copy (RESTORE never overwrites). So a new task whose predecessor on this proxy (same
+ * cluster, same range list, same local node) had switched keeps the range switched: an importing
+ * task starts in PRE_SWITCH (serving the range, pulling missing keys from the new source), a
+ * migrating task holds the range's commands until the destination has accepted PRESWITCH again.
  */
 public final class MigrationManager implements MigrationLookup, UmctlCommands.MigrationHooks {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationManager.class);
@@ -40,6 +50,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
     private final Consumer<Command> release;
     private final Supplier<RouteTable> table;
     private volatile Map<MigrationTask, MigrationTaskHandle> tasks = Map.of();
+    private volatile java.util.function.Predicate<String> flushPending = node -> false;
     private final List<MigratingTask> toStart = new ArrayList<>();
 
     /**
@@ -58,6 +69,15 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
         return stats;
     }
 
+    /**
+     * The destination node must not take part in a migration while its leftover data is still
+     * to be flushed (see the replication manager): the switch commands get NOT_READY_FOR_SWITCHING
+     * until then, and the source retries.
+     */
+    public void setImportGate(java.util.function.Predicate<String> flushPendingForNode) {
+        this.flushPending = flushPendingForNode;
+    }
+
     /** Brings the task set in line with new metadata. Call {@link #startNew()} after publishing routes. */
     public synchronized void reconcile(String clusterName, Map<String, List<SlotRange>> local, ClusterConfig config) {
         Map<MigrationTask, MigrationTaskHandle> next = new LinkedHashMap<>();
@@ -71,11 +91,16 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
                 if (existing != null) {
                     next.put(id, existing);
                 } else if (id.isMigrating()) {
-                    MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange, release);
+                    boolean resume = switchedBefore(id, MigrationState.SCANNING);
+                    MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange, release,
+                            resume);
                     next.put(id, t);
                     toStart.add(t);
+                } else if (switchedBefore(id, MigrationState.PRE_SWITCH)) {
+                    next.put(id, new ImportingTask(id, onChange, MigrationState.PRE_SWITCH));
+                    LOG.info("migration {}: importing; the range was switched here already, still serving it", id);
                 } else {
-                    next.put(id, new ImportingTask(id, onChange));
+                    next.put(id, new ImportingTask(id, onChange, MigrationState.PRE_CHECK));
                     LOG.info("migration {}: importing, waiting for the source", id);
                 }
             }
@@ -87,6 +112,26 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
             }
         }
         tasks = next;
+    }
+
+    /**
+     * True when a current task of the same cluster, side, range list and local node (the source
+     * node when migrating, the destination node when importing) has reached {@code atLeast}: the
+     * range was switched to the destination before this task replaced it.
+     */
+    private boolean switchedBefore(MigrationTask id, MigrationState atLeast) {
+        for (var e : tasks.entrySet()) {
+            MigrationTask old = e.getKey();
+            boolean sameNode = id.isMigrating()
+                    ? old.meta().srcNodeAddress().equals(id.meta().srcNodeAddress())
+                    : old.meta().dstNodeAddress().equals(id.meta().dstNodeAddress());
+            if (old.isMigrating() == id.isMigrating() && sameNode && old.clusterName().equals(id.clusterName())
+                    && old.slotRange().rangeList().equals(id.slotRange().rangeList())
+                    && e.getValue().state().ordinal() >= atLeast.ordinal()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized void startNew() {
@@ -175,6 +220,9 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
         }
         if (!args.isCompatibleVersion()) {
             return Replies.error(s.channel().alloc(), "switch failed: IncompatibleVersion");
+        }
+        if (flushPending.test(wanted.meta().dstNodeAddress())) {
+            return Replies.error(s.channel().alloc(), "NOT_READY_FOR_SWITCHING");
         }
         ImportingTask importing = (ImportingTask) task;
         switch (SwitchCommand.fromWord(sub).orElseThrow()) {

@@ -14,6 +14,7 @@ public final class MigrationStats {
     public final LongAdder busyKeys = new LongAdder();
     public final LongAdder umsyncReceived = new LongAdder();
     public final LongAdder umsyncSent = new LongAdder();
+    public final LongAdder umsyncRetries = new LongAdder();
     public final LongAdder importExistsChecks = new LongAdder();
     public final LongAdder importedKeysLocal = new LongAdder();
     public final LongAdder heldCommands = new LongAdder();
@@ -33,6 +34,7 @@ public final class MigrationStats {
         m.put("importing_exists_checks", importExistsChecks.sum());
         m.put("importing_dst_key_existed", importedKeysLocal.sum());
         m.put("importing_umsync_sent", umsyncSent.sum());
+        m.put("importing_umsync_retries", umsyncRetries.sum());
         List<String> out = new ArrayList<>();
         m.forEach((k, v) -> out.add(k + ": " + v));
         return out;

@@ -21,7 +21,8 @@ final class Replicator {
     private final Duration timeout;
     private volatile boolean stopped;
     private volatile boolean confirmedMaster;
-    private boolean flushFirst;
+    private volatile boolean flushFirst;
+    private volatile boolean slotless;
     private Thread thread;
     private BlockingRespClient client;
     private String lastError;
@@ -49,6 +50,28 @@ final class Replicator {
         return confirmedMaster;
     }
 
+    /** The node has no slots now: flush it once (again after it had slots in between). */
+    void requestFlush() {
+        if (slotless) {
+            return;
+        }
+        slotless = true;
+        flushFirst = true;
+        Thread t = thread;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
+
+    /** The node got slots again: a later slot-less period flushes it again. */
+    void slotsGiven() {
+        slotless = false;
+    }
+
+    boolean flushPending() {
+        return flushFirst;
+    }
+
     void start() {
         thread = Thread.ofVirtual().name("replicator-" + entry.nodeAddress()).start(this::run);
     }
@@ -73,9 +96,12 @@ final class Replicator {
                     lastError = msg;
                 }
             }
-            try {
-                Thread.sleep(confirmedOrReplica() ? interval : Duration.ofMillis(Math.min(200, interval.toMillis())));
-            } catch (InterruptedException e) {
+            if (flushFirst && lastError == null) {
+                continue; // a flush was requested meanwhile
+            }
+            Duration pause = confirmedOrReplica() ? interval : Duration.ofMillis(Math.min(200, interval.toMillis()));
+            java.util.concurrent.locks.LockSupport.parkNanos(this, pause.toNanos());
+            if (Thread.interrupted()) {
                 break;
             }
         }
@@ -97,8 +123,8 @@ final class Replicator {
                 check(reply);
                 if (flushFirst) {
                     check(client.command("FLUSHALL"));
-                    LOG.info("replication: {} joined cluster '{}' from the free pool; flushed its old data",
-                            entry.nodeAddress(), entry.clusterName());
+                    LOG.info("replication: {} is a new master of cluster '{}' (from the free pool, or without slots);"
+                            + " flushed its leftover data", entry.nodeAddress(), entry.clusterName());
                     flushFirst = false;
                 }
                 if (!confirmedMaster) {

@@ -1,0 +1,27 @@
+package io.undermoon.chaos;
+
+/** What the report counts, with what each kind may cost by design. */
+public enum FaultKind {
+    PROXY_RESTART("kill -9 + restart of a proxy",
+            "writes its masters acknowledged but had not replicated yet (the replica is promoted)"),
+    REDIS_MASTER_RESTART("kill -9 + restart of a master Redis",
+            "none (the append-only file is fsynced before each reply); its replica resyncs afterwards"),
+    REDIS_REPLICA_RESTART("kill -9 + restart of a replica Redis",
+            "none by itself; its master has no in-sync replica until the resync ends"),
+    MACHINE_FAILURE("kill -9 of a proxy and its two Redis, restarted later",
+            "as a proxy kill; the chunk partner then runs without replicas until the replacement has synced"),
+    COORDINATOR_RESTART("kill -9 + restart of the coordinator", "none"),
+    BROKER_RESTART("kill -9 + restart of the broker", "none (it recovers from its meta file)"),
+    SCALE_OUT("scale out 4 -> 8 nodes", "none"),
+    SCALE_IN("scale in 8 -> 4 nodes", "none"),
+    CLUSTER_CREATE("create the extra cluster", "none"),
+    CLUSTER_DELETE("delete the extra cluster", "none (its data goes by intent)");
+
+    final String description;
+    final String lossByDesign;
+
+    FaultKind(String description, String lossByDesign) {
+        this.description = description;
+        this.lossByDesign = lossByDesign;
+    }
+}

@@ -1,0 +1,137 @@
+package io.undermoon.chaos;
+
+import io.undermoon.testkit.LocalCluster;
+import io.undermoon.testkit.ProgramProcess;
+import io.undermoon.testkit.RedisProcess;
+import io.undermoon.testkit.Resp;
+import java.io.IOException;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * kill -9 and restart of the processes of a {@link LocalCluster}. A kill that makes the broker fail
+ * a proxy over is recorded as a {@link KillEvent}, stamped once the process is gone. A restarted
+ * proxy is re-registered ({@code POST /api/v3/proxies/meta}; 409 clears its failed state), as an
+ * operator does.
+ */
+final class ProcessFaults {
+    private static final long START_TIMEOUT_MILLIS = 60_000;
+
+    private final LocalCluster lc;
+    private final BrokerApi broker;
+    private final RunClock clock;
+    private final Timeline timeline;
+
+    ProcessFaults(LocalCluster lc, BrokerApi broker, RunClock clock, Timeline timeline) {
+        this.lc = lc;
+        this.broker = broker;
+        this.clock = clock;
+        this.timeline = timeline;
+    }
+
+    long killProxy(LocalCluster.ProxyNode p) {
+        p.process().kill();
+        long t = clock.now();
+        timeline.addKill(new KillEvent(t, FaultKind.PROXY_RESTART, p.address(), nodes(p)));
+        return t;
+    }
+
+    long killMachine(LocalCluster.ProxyNode p) {
+        p.killWithRedis();
+        long t = clock.now();
+        timeline.addKill(new KillEvent(t, FaultKind.MACHINE_FAILURE, p.address(), nodes(p)));
+        return t;
+    }
+
+    private static Set<String> nodes(LocalCluster.ProxyNode p) {
+        return Set.of(p.redis1().address(), p.redis2().address());
+    }
+
+    /** Starts the proxy again, waits until it answers and re-registers it. */
+    void restartProxy(LocalCluster.ProxyNode p) {
+        p.process().start();
+        await(p.address() + " answers PING", () -> pong(p.address()));
+        register(p);
+    }
+
+    /** Starts both Redis (with their append-only files) and then the proxy. */
+    void restartMachine(LocalCluster.ProxyNode p) {
+        p.redis1().restart();
+        p.redis2().restart();
+        restartProxy(p);
+    }
+
+    long killRedis(RedisProcess r) {
+        r.kill();
+        return clock.now();
+    }
+
+    void restartRedis(RedisProcess r) {
+        r.restart();
+    }
+
+    long killCoordinator() {
+        lc.coordinators().getFirst().kill();
+        return clock.now();
+    }
+
+    void restartCoordinator() {
+        ProgramProcess c = lc.coordinators().getFirst();
+        c.start();
+        String address = lc.coordinatorAddresses().getFirst();
+        await("the coordinator answers on " + address, () -> answers(address));
+    }
+
+    long killBroker() {
+        lc.broker().kill();
+        return clock.now();
+    }
+
+    void restartBroker() {
+        lc.broker().start();
+        await("the broker answers", broker::up);
+    }
+
+    /** Registers the proxy again (409 ALREADY_EXISTED clears its failed state); retried while the broker is down. */
+    void register(LocalCluster.ProxyNode p) {
+        RuntimeException last = null;
+        long deadline = clock.now() + START_TIMEOUT_MILLIS;
+        while (clock.now() < deadline) {
+            try {
+                lc.registerProxy(p);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                RunClock.sleep(500);
+            }
+        }
+        throw new IllegalStateException("could not re-register " + p.address(), last);
+    }
+
+    static boolean pong(String address) {
+        try {
+            return "+PONG".equals(Resp.command(address, "PING"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean answers(String address) {
+        try {
+            Resp.command(address, "CONFIG", "GET", "brokers");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void await(String what, BooleanSupplier condition) {
+        long deadline = clock.now() + START_TIMEOUT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (clock.now() > deadline) {
+                throw new IllegalStateException("timed out waiting until " + what);
+            }
+            RunClock.sleep(100);
+        }
+    }
+}
