@@ -51,6 +51,8 @@ public final class RedisProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 redisServerBinary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
+                // a replica that attaches gets its full sync at once, not after the default 5 s
+                "--repl-diskless-sync-delay", "0",
                 "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
