@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a system benchmark on a local system of child processes (broker, coordinator, proxies, Redis):
-#   bench/system-bench.sh failover [runs]        kill -9 to all slots writable, over several runs
+#   bench/system-bench.sh failover [runs] [kill|freeze]  kill -9 (or SIGSTOP) to all slots writable, over several runs
 #   bench/system-bench.sh migration [options]    500,000 keys, scale 4 -> 8, against the official reshard
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

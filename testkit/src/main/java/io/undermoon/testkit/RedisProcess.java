@@ -106,6 +106,12 @@ public final class RedisProcess implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /** The process id of the running redis-server, or -1. */
+    public long pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
     /** kill -9. */
     public void kill() {
         Process p = process;

@@ -12,14 +12,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.JedisCluster;
 
 /**
- * Time from kill -9 of a proxy (with its two Redis) to every slot writable again, with default
+ * Time from the failure of a proxy (with its two Redis) to every slot writable again, with default
  * settings, over several runs on a fresh local system each; and the acknowledged writes lost.
+ * Two kinds of failure: {@code kill} is kill -9 of the three processes (their ports refuse
+ * connections at once, as when a process crashes on a live host); {@code freeze} is SIGSTOP of the
+ * three (connections are accepted by the kernel but never answered, as when a host hangs or drops
+ * off the network), so detection has to wait for its timeouts. Frozen processes are killed after
+ * the measurement.
  *
- *   java ... io.undermoon.bench.system.FailoverBench [runs]
+ *   java ... io.undermoon.bench.system.FailoverBench [runs] [kill|freeze]
  */
 public final class FailoverBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        boolean freeze = args.length > 1 && args[1].equals("freeze");
+        if (args.length > 1 && !freeze && !args[1].equals("kill")) {
+            throw new IllegalArgumentException("failure kind must be kill or freeze, not " + args[1]);
+        }
         Path root = Repository.root();
         List<Long> recoveries = new ArrayList<>();
         long totalAcked = 0;
@@ -49,12 +58,19 @@ public final class FailoverBench {
                 Thread.sleep(2000);
                 LocalCluster.ProxyNode victim = lc.servingProxies("mycluster").get(run % 2);
                 long t0 = System.nanoTime();
-                victim.killWithRedis();
+                if (freeze) {
+                    signal("STOP", victim.process().pid(), victim.redis1().pid(), victim.redis2().pid());
+                } else {
+                    victim.killWithRedis();
+                }
                 lc.await("all slots writable", Duration.ofSeconds(120), () -> Probes.allSlotsWritable(lc));
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 Thread.sleep(1000);
                 stop.set(true);
                 writer.join();
+                if (freeze) {
+                    victim.killWithRedis();
+                }
                 long lost = 0;
                 try (JedisCluster jc = Probes.client(lc, 2000, 5)) {
                     for (String k : acked) {
@@ -66,12 +82,22 @@ public final class FailoverBench {
                 recoveries.add(ms);
                 totalAcked += acked.size();
                 totalLost += lost;
-                System.out.printf("run %d: kill -> all slots writable in %d ms; %d acknowledged writes, %d lost%n",
+                System.out.printf("run %d: " + (freeze ? "freeze" : "kill") + " -> all slots writable in %d ms; %d acknowledged writes, %d lost%n",
                         run, ms, acked.size(), lost);
             }
         }
-        System.out.printf("%nfailover over %d runs: median %d ms, max %d ms, min %d ms; acknowledged writes lost: %d of %d%n",
+        System.out.printf("%n" + (freeze ? "freeze (SIGSTOP)" : "kill -9") + ", failover over %d runs: median %d ms, max %d ms, min %d ms; acknowledged writes lost: %d of %d%n",
                 runs, Probes.median(recoveries), recoveries.stream().mapToLong(Long::longValue).max().orElse(0),
                 recoveries.stream().mapToLong(Long::longValue).min().orElse(0), totalLost, totalAcked);
+    }
+
+    private static void signal(String sig, long... pids) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("kill", "-" + sig));
+        for (long p : pids) {
+            cmd.add(Long.toString(p));
+        }
+        if (new ProcessBuilder(cmd).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
     }
 }
