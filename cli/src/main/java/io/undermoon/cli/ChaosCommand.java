@@ -101,6 +101,10 @@ public final class ChaosCommand implements Callable<Integer> {
                 b.seed(seed);
             }
             if (dataDir != null) {
+                // a chaos run needs a fresh system: the broker would recover an earlier run's clusters
+                if (Files.isRegularFile(dataDir.resolve("metadata")) && Files.size(dataDir.resolve("metadata")) > 0) {
+                    throw new IllegalArgumentException("--data-dir " + dataDir + " holds the metadata of an earlier run; give an empty directory");
+                }
                 b.dataDir(dataDir.toAbsolutePath());
             }
             options = b.build();

@@ -252,25 +252,13 @@ public final class MigratingTask implements MigrationTaskHandle {
         }
         if (inFlight.get() == 0 && !stopped) {
             setState(MigrationState.PRE_SWITCH);
-            while (!stopped && System.nanoTime() - blockDeadline < 0) {
-                if (sendSwitch(SwitchCommand.PRESWITCH)) {
-                    mode = Mode.REMOTE;
-                    setState(MigrationState.SCANNING);
-                    releaseHeld();
-                    return true;
-                }
-                Thread.sleep(1);
+            if (switchBefore(blockDeadline)) {
+                return true;
             }
         }
-        if (stopped) {
-            return false;
+        if (!stopped) {
+            serveLocallyAgain("could not switch (" + inFlight.get() + " commands in flight)");
         }
-        stats.blockingTimeouts.increment();
-        LOG.error("migration {}: could not switch within max_blocking_time ({} ms, {} commands in flight); "
-                + "serving the range locally again and retrying", identity, config.maxBlockingTime(), inFlight.get());
-        mode = Mode.LOCAL;
-        setState(MigrationState.PRE_CHECK);
-        releaseHeld();
         return false;
     }
 
@@ -281,6 +269,17 @@ public final class MigratingTask implements MigrationTaskHandle {
      */
     private boolean switchAgain() throws InterruptedException {
         long blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
+        if (switchBefore(blockDeadline)) {
+            return true;
+        }
+        if (!stopped) {
+            serveLocallyAgain("the destination did not accept PRESWITCH");
+        }
+        return false;
+    }
+
+    /** PRESWITCH every millisecond until the destination accepts it; then the range is served there. */
+    private boolean switchBefore(long blockDeadline) throws InterruptedException {
         while (!stopped && System.nanoTime() - blockDeadline < 0) {
             if (sendSwitch(SwitchCommand.PRESWITCH)) {
                 mode = Mode.REMOTE;
@@ -290,16 +289,17 @@ public final class MigratingTask implements MigrationTaskHandle {
             }
             Thread.sleep(1);
         }
-        if (stopped) {
-            return false;
-        }
+        return false;
+    }
+
+    /** The switch did not happen within max_blocking_time: the held commands are served here again. */
+    private void serveLocallyAgain(String why) {
         stats.blockingTimeouts.increment();
-        LOG.error("migration {}: the destination did not accept PRESWITCH within max_blocking_time ({} ms); "
-                + "serving the range locally again and retrying", identity, config.maxBlockingTime());
+        LOG.error("migration {}: {} within max_blocking_time ({} ms); serving the range locally again and retrying",
+                identity, why, config.maxBlockingTime());
         mode = Mode.LOCAL;
         setState(MigrationState.PRE_CHECK);
         releaseHeld();
-        return false;
     }
 
     private void scan(long deadline) throws InterruptedException {
