@@ -59,6 +59,7 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
         Map<String, Boolean> wasConfirmedMaster = new HashMap<>();
         java.util.Set<String> wasFree = new java.util.HashSet<>();
         java.util.Set<String> hadPendingFlush = new java.util.HashSet<>();
+        Map<String, Replicator> stoppedOnes = new HashMap<>();
         running.entrySet().removeIf(r -> {
             SetReplArgs.Entry next = wanted.get(r.getKey());
             if (next != null && next.equals(r.getValue().entry())) {
@@ -72,6 +73,7 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
                 hadPendingFlush.add(r.getKey());
             }
             r.getValue().stop();
+            stoppedOnes.put(r.getKey(), r.getValue());
             return true;
         });
         for (SetReplArgs.Entry e : wanted.values()) {
@@ -88,7 +90,8 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
                 r.requestFlush();
             }
             running.put(e.nodeAddress(), r);
-            r.start();
+            // the new role's first command goes out only after the old role's last one was answered
+            r.start(stoppedOnes.get(e.nodeAddress()));
             LOG.info("replication: {} {} in cluster '{}' (peers {})", e.nodeAddress(), e.role(), e.clusterName(), e.peers());
         }
     }

@@ -72,14 +72,45 @@ final class Replicator {
         return flushFirst;
     }
 
-    void start() {
-        thread = Thread.ofVirtual().name("replicator-" + entry.nodeAddress()).start(this::run);
+    /**
+     * Starts asserting the role once {@code previous} (the stopped replicator of the same node, or
+     * null) has finished: its last command has been answered, so it cannot reach Redis after ours
+     * (a late REPLICAOF from a replaced replica role would turn a just-promoted master back into a
+     * replica of its old master).
+     */
+    void start(Replicator previous) {
+        thread = Thread.ofVirtual().name("replicator-" + entry.nodeAddress()).start(() -> {
+            if (previous != null && !previous.awaitEnd()) {
+                return;
+            }
+            run();
+        });
     }
 
+    /**
+     * Stops after the command in progress, if any, has been answered (or timed out). Not an
+     * interrupt: an interrupted blocking write may already have handed the command to the kernel.
+     */
     void stop() {
         stopped = true;
-        if (thread != null) {
-            thread.interrupt();
+        Thread t = thread;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
+
+    /** Waits for the thread to end; false when this thread was interrupted meanwhile. */
+    private boolean awaitEnd() {
+        Thread t = thread;
+        if (t == null) {
+            return true;
+        }
+        try {
+            t.join();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -99,11 +130,11 @@ final class Replicator {
             if (flushFirst && lastError == null) {
                 continue; // a flush was requested meanwhile
             }
+            if (stopped) {
+                break; // checked after the command: an unpark during its blocking I/O is not kept for the park
+            }
             Duration pause = confirmedOrReplica() ? interval : Duration.ofMillis(Math.min(200, interval.toMillis()));
             java.util.concurrent.locks.LockSupport.parkNanos(this, pause.toNanos());
-            if (Thread.interrupted()) {
-                break;
-            }
         }
         closeClient();
     }
