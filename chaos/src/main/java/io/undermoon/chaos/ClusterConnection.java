@@ -3,6 +3,8 @@ package io.undermoon.chaos;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisCluster;
 
 /**
@@ -15,6 +17,7 @@ import redis.clients.jedis.JedisCluster;
  * has strayed, which is counted, and is rebuilt too.
  */
 final class ClusterConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConnection.class);
     private static final long CHECK_MILLIS = 1000;
 
     private final ClusterClients factory;
@@ -51,6 +54,8 @@ final class ClusterConnection implements AutoCloseable {
             known.removeAll(current);
             if (!known.isEmpty()) {
                 strays.increment();
+                LOG.warn("a cluster client of {} strayed: it knows {} of another cluster (run time {} ms); rebuilt",
+                        cluster, known, now);
                 reset();
             } else if (!current.isEmpty() && !current.equals(seeds)) {
                 reset();

@@ -430,8 +430,14 @@ public final class LocalCluster implements AutoCloseable {
             broker.stop();
         }
         for (ProxyNode p : proxies) {
-            p.redis1().close();
-            p.redis2().close();
+            for (RedisProcess r : List.of(p.redis1(), p.redis2())) {
+                r.kill();
+                if (config.dataDir != null) {
+                    // a data directory the caller chose keeps everything needed to look into a run
+                    r.copyLogTo(logDir.resolve("redis-" + r.port() + ".log"));
+                }
+                r.close();
+            }
         }
     }
 }

@@ -162,6 +162,15 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     @Override
+    /** Copies this Redis's log file (best effort: a missing log is skipped). */
+    public void copyLogTo(Path target) {
+        try {
+            Files.copy(dir.resolve("redis.log"), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ignored) {
+            // nothing to keep
+        }
+    }
+
     public void close() {
         kill();
         try (var files = Files.walk(dir)) {
