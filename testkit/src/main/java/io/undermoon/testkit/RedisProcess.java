@@ -161,7 +161,6 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    @Override
     /** Copies this Redis's log file (best effort: a missing log is skipped). */
     public void copyLogTo(Path target) {
         try {
@@ -171,6 +170,7 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    @Override
     public void close() {
         kill();
         try (var files = Files.walk(dir)) {
