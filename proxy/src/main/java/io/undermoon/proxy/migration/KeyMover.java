@@ -134,12 +134,9 @@ final class KeyMover {
 
     /**
      * Moves the keys of the queued UMSYNC requests (waiting for at most {@code waitNanos} for the
-     * first) and answers them. Keys the scan is moving are waited for. The answer goes out as soon
-     * as the keys are on the destination; their DEL on the source follows, still under the key
-     * locks. A DEL that fails is sent again first thing on the next call.
+     * first) and answers them. Keys the scan is moving are waited for.
      */
     void serveSyncs(BlockingDeque<SyncRequest> queue, int max, long waitNanos) throws IOException, InterruptedException {
-        flushDeletes();
         List<SyncRequest> batch = new ArrayList<>();
         SyncRequest first = queue.poll(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (first == null) {
@@ -154,28 +151,18 @@ final class KeyMover {
         List<byte[]> unique = distinct(keys);
         locks.lockAll(unique);
         try {
-            List<byte[]> restored;
-            try {
-                restored = restore(unique);
-            } catch (IOException | RuntimeException e) {
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                    queue.addFirst(batch.get(i));
-                }
-                throw e;
+            move(unique);
+        } catch (IOException | RuntimeException e) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                queue.addFirst(batch.get(i));
             }
-            for (SyncRequest r : batch) {
-                r.reply().accept("+OK");
-            }
-            pendingDeletes.addAll(restored);
-            flushDeletes();
+            throw e;
         } finally {
             locks.unlockAll(unique);
         }
-    }
-
-    /** True while restored keys still wait for their DEL on the source. */
-    boolean hasPendingDeletes() {
-        return !pendingDeletes.isEmpty();
+        for (SyncRequest r : batch) {
+            r.reply().accept("+OK");
+        }
     }
 
     private static List<byte[]> distinct(List<byte[]> keys) {
@@ -187,6 +174,17 @@ final class KeyMover {
             }
         }
         return out;
+    }
+
+    /** Moves keys: restore on the destination, then delete from the source. */
+    void move(List<byte[]> keys) throws IOException {
+        List<byte[]> toDelete = restore(keys);
+        if (!toDelete.isEmpty()) {
+            RespReply r = source().command(delCommand(toDelete));
+            if (r instanceof RespReply.Error e) {
+                throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+            }
+        }
     }
 
     /**

@@ -329,7 +329,7 @@ public final class MigratingTask implements MigrationTaskHandle {
     private void startSyncWorker() {
         syncWorker = Thread.ofVirtual().name("umsync-" + identity.slotRange().rangeList()).start(() -> {
             try {
-                while (!stopped && !(syncWorkerDone && umsyncQueue.isEmpty() && !syncMover.hasPendingDeletes())) {
+                while (!stopped && !(syncWorkerDone && umsyncQueue.isEmpty())) {
                     try {
                         syncMover.serveSyncs(umsyncQueue, 256, TimeUnit.MILLISECONDS.toNanos(5));
                     } catch (IOException e) {
