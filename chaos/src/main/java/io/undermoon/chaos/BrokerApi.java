@@ -46,8 +46,10 @@ final class BrokerApi {
         return new Reply(r.statusCode(), r.statusCode() == 200 ? "" : errorCode(r.body()));
     }
 
+    /** Creates a cluster protected by its password ({@link ClusterClients#password}) from its first moment. */
     Reply createCluster(String name, int nodes) {
-        HttpResponse<String> r = send("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\":" + nodes + "}");
+        HttpResponse<String> r = send("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\":" + nodes
+                + ",\"config\":{\"password\":\"" + ClusterClients.password(name) + "\"}}");
         return new Reply(r.statusCode(), r.statusCode() == 200 ? "" : errorCode(r.body()));
     }
 

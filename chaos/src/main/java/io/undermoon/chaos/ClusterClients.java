@@ -10,7 +10,9 @@ import redis.clients.jedis.JedisCluster;
 /**
  * Makes cluster clients (Jedis) for one cluster, seeded with the proxies the broker lists for it
  * (or the last layout seen while the broker is down). Seeding with the cluster's own proxies
- * matters: a proxy of another cluster would hand out that cluster's slots.
+ * matters: a proxy of another cluster would hand out that cluster's slots. Every cluster of the run
+ * has its own password (the cluster config's {@code password}), so a client that still strays there
+ * through a stale topology is refused instead of reading and writing the other cluster's keys.
  */
 final class ClusterClients {
     private final BrokerApi broker;
@@ -19,6 +21,11 @@ final class ClusterClients {
     ClusterClients(BrokerApi broker, ClusterHistory history) {
         this.broker = broker;
         this.history = history;
+    }
+
+    /** The password the harness gives cluster {@code cluster} (and its clients). */
+    static String password(String cluster) {
+        return "chaos-pw-" + cluster;
     }
 
     ClusterHistory history() {
@@ -45,7 +52,8 @@ final class ClusterClients {
             throw new IllegalStateException("no proxy known for cluster " + cluster);
         }
         DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(Math.min(1000, socketTimeoutMillis)).socketTimeoutMillis(socketTimeoutMillis).build();
+                .connectionTimeoutMillis(Math.min(1000, socketTimeoutMillis)).socketTimeoutMillis(socketTimeoutMillis)
+                .password(password(cluster)).build();
         return new JedisCluster(seeds, config, attempts, Duration.ofMillis((long) socketTimeoutMillis * attempts));
     }
 

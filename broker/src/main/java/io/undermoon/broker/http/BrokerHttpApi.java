@@ -18,6 +18,7 @@ import io.undermoon.model.broker.HostsCannotFailResponse;
 import io.undermoon.model.broker.MetaStore;
 import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.NamesResponse;
+import io.undermoon.model.broker.CreateClusterRequest;
 import io.undermoon.model.broker.NodeNumberRequest;
 import io.undermoon.model.broker.ProxyResponse;
 import io.undermoon.model.broker.ReplicaAddresses;
@@ -144,8 +145,8 @@ public final class BrokerHttpApi {
         // management
         r.get(API + "/clusters/info/{name}", wrap(ctx -> Responses.json(ctx, service.clusterInfo(ctx.pathParam("name")))));
         r.post(API + "/clusters/meta/{name}", wrap(ctx -> {
-            long n = Requests.json(ctx, NodeNumberRequest.class, maxBody).nodeNumber();
-            service.createCluster(ctx.pathParam("name"), n);
+            CreateClusterRequest req = Requests.json(ctx, CreateClusterRequest.class, maxBody);
+            service.createCluster(ctx.pathParam("name"), req.nodeNumber(), req.config());
             Responses.empty(ctx);
         }));
         r.delete(API + "/clusters/meta/{name}", wrap(ctx -> {

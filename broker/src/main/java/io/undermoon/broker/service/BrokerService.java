@@ -204,7 +204,13 @@ public final class BrokerService {
     // ---- management
 
     public void createCluster(String name, long nodeNumber) throws BrokerException {
-        storage.mutate(Mutation.run(d -> ClusterOperations.createCluster(d, name, nodeNumber, config.defaultClusterConfig())));
+        createCluster(name, nodeNumber, Map.of());
+    }
+
+    /** Creates a cluster whose config is the default with {@code fields} applied (as PATCH config would). */
+    public void createCluster(String name, long nodeNumber, Map<String, String> fields) throws BrokerException {
+        storage.mutate(Mutation.run(d -> ClusterOperations.createCluster(d, name, nodeNumber,
+                ClusterOperations.applyConfigFields(config.defaultClusterConfig(), fields))));
     }
 
     public void deleteCluster(String name) throws BrokerException {

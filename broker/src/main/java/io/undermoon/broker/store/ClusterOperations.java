@@ -132,6 +132,24 @@ public final class ClusterOperations {
     }
 
     /**
+     * {@code base} with flat config fields applied in the given order; the first bad one is an
+     * INVALID_CONFIG error (its key, value and reason in the details; a password is not echoed).
+     */
+    public static ClusterConfig applyConfigFields(ClusterConfig base, Map<String, String> fields) throws BrokerException {
+        ClusterConfig config = base;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            try {
+                config = config.withField(e.getKey(), e.getValue());
+            } catch (ClusterConfig.InvalidFieldException ex) {
+                String shown = e.getKey().equalsIgnoreCase("password") ? "<hidden>" : e.getValue();
+                throw new BrokerException(BrokerError.INVALID_CONFIG,
+                        Map.of("key", e.getKey(), "value", shown, "message", ex.error().name()), ex.getMessage());
+            }
+        }
+        return config;
+    }
+
+    /**
      * Applies flat config fields in the given order; the first bad one fails the whole change with
      * INVALID_CONFIG (its key, value and reason in the details) and nothing is applied.
      */
@@ -140,15 +158,7 @@ public final class ClusterOperations {
         if (c.isMigrating()) {
             throw new BrokerException(BrokerError.MIGRATION_RUNNING);
         }
-        ClusterConfig config = c.config();
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            try {
-                config = config.withField(e.getKey(), e.getValue());
-            } catch (ClusterConfig.InvalidFieldException ex) {
-                throw new BrokerException(BrokerError.INVALID_CONFIG,
-                        Map.of("key", e.getKey(), "value", e.getValue(), "message", ex.error().name()), ex.getMessage());
-            }
-        }
+        ClusterConfig config = applyConfigFields(c.config(), fields);
         long epoch = d.bumpGlobalEpoch();
         d.putCluster(c.withConfig(config).withEpoch(epoch));
     }

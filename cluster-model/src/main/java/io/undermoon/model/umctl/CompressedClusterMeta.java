@@ -210,7 +210,15 @@ final class CompressedClusterMeta {
                     unsigned(field(m, "scan_interval"), "scan_interval"),
                     scanCount);
         }
-        return new ClusterConfig(compression, migration);
+        String password = "";
+        JsonNode pw = node.get("password");
+        if (pw != null) {
+            password = text(pw, "password");
+            if (!ClusterConfig.validPassword(password)) {
+                throw UmctlParseException.invalidArgs("invalid password");
+            }
+        }
+        return new ClusterConfig(compression, migration, password);
     }
 
     private static JsonNode field(JsonNode object, String name) throws UmctlParseException {

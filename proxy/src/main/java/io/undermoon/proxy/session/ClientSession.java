@@ -49,6 +49,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private Command blocked;
     private BackendConnection blockedOn;
     private boolean authenticated;
+    /** The password the last successful AUTH (or HELLO AUTH) gave, or null. */
+    private String authPassword;
     private long sinceLastSample;
     private String clientName;
 
@@ -93,6 +95,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     public void setAuthenticated(boolean authenticated) {
         this.authenticated = authenticated;
+    }
+
+    /** The password the session authenticated with (compared with its cluster's password), or null. */
+    public String authPassword() {
+        return authPassword;
+    }
+
+    public void setAuthPassword(String password) {
+        this.authPassword = password;
     }
 
     public String clientName() {

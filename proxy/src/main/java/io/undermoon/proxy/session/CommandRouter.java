@@ -63,6 +63,10 @@ public final class CommandRouter {
             reply(c, Replies.of(Replies.NOAUTH));
             return;
         }
+        if (spec.kind() != CommandKind.LOCAL && spec.kind() != CommandKind.UNSUPPORTED && !clusterAuthOk(s)) {
+            reply(c, Replies.error(s.channel().alloc(), CLUSTER_NOAUTH));
+            return;
+        }
         if (!spec.arityOk(c.argc())) {
             reply(c, Replies.error(s.channel().alloc(), "ERR wrong number of arguments for '" + spec.lowerName() + "' command"));
             return;
@@ -88,6 +92,31 @@ public final class CommandRouter {
             case UNSUPPORTED -> reply(c, Replies.error(s.channel().alloc(), spec.message()));
             default -> throw new IllegalStateException(spec.kind().toString());
         }
+    }
+
+    static final String CLUSTER_NOAUTH =
+            "NOAUTH Authentication required: this proxy's cluster has a password (AUTH <cluster password>)";
+
+    /**
+     * Whether the session may run data commands on the proxy's current cluster: always when the
+     * cluster has no password, else only after an AUTH with that very password. Checked on every
+     * data command, so a session authenticated for a cluster its proxy has since left (a shared pool
+     * hands proxies from cluster to cluster) is refused rather than served the new cluster's data.
+     */
+    private boolean clusterAuthOk(ClientSession s) {
+        String required = proxy.meta().table().config().password();
+        if (required.isEmpty()) {
+            return true;
+        }
+        String given = s.authPassword();
+        if (given == required) {
+            return true;
+        }
+        if (required.equals(given)) {
+            s.setAuthPassword(required); // the table's instance: next time a reference compare
+            return true;
+        }
+        return false;
     }
 
     private static boolean authExempt(CommandSpec spec) {

@@ -77,13 +77,24 @@ public final class LocalCommands {
 
     // ---- AUTH / HELLO / CLIENT --------------------------------------------------------------
 
-    private boolean checkPassword(String user, String password) {
-        return proxy.config().password().map(p -> p.equals(password) && (user == null || user.equals("default")))
-                .orElse(false);
+    /**
+     * The password {@code password} matches: the proxy's own, or the current cluster's (our
+     * extension, see ClusterConfig); null when it matches neither.
+     */
+    private String checkPassword(String user, String password) {
+        if (user != null && !user.equals("default")) {
+            return null;
+        }
+        String own = proxy.config().password().orElse(null);
+        if (own != null && own.equals(password)) {
+            return own;
+        }
+        String cluster = proxy.meta().table().config().password();
+        return !cluster.isEmpty() && cluster.equals(password) ? cluster : null;
     }
 
     private void auth(ClientSession s, Command c, ByteBufAllocator alloc) {
-        if (proxy.config().password().isEmpty()) {
+        if (proxy.config().password().isEmpty() && !proxy.meta().table().config().hasPassword()) {
             reply(c, Replies.error(alloc, "ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?"));
             return;
@@ -94,8 +105,10 @@ public final class LocalCommands {
         }
         String user = c.argc() == 3 ? c.argString(1) : null;
         String password = c.argString(c.argc() - 1);
-        if (checkPassword(user, password)) {
+        String matched = checkPassword(user, password);
+        if (matched != null) {
             s.setAuthenticated(true);
+            s.setAuthPassword(matched);
             reply(c, Replies.of(Replies.OK));
         } else {
             reply(c, Replies.error(alloc, "WRONGPASS invalid username-password pair or user is disabled."));
@@ -117,11 +130,13 @@ public final class LocalCommands {
             i = 2;
         }
         boolean authOk = s.isAuthenticated();
+        String matched = null;
         String name = null;
         for (; i < c.argc(); i++) {
             String opt = c.argString(i).toUpperCase(Locale.ROOT);
             if (opt.equals("AUTH") && i + 2 < c.argc()) {
-                if (!checkPassword(c.argString(i + 1), c.argString(i + 2))) {
+                matched = checkPassword(c.argString(i + 1), c.argString(i + 2));
+                if (matched == null) {
                     reply(c, Replies.error(alloc, "WRONGPASS invalid username-password pair or user is disabled."));
                     return;
                 }
@@ -142,6 +157,9 @@ public final class LocalCommands {
             return;
         }
         s.setAuthenticated(true);
+        if (matched != null) {
+            s.setAuthPassword(matched);
+        }
         if (name != null) {
             s.setClientName(name);
         }
