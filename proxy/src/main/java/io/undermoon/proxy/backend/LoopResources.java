@@ -43,6 +43,7 @@ public final class LoopResources {
     private final Map<String, ArrayDeque<BackendConnection>> idleDedicated = new HashMap<>();
     private final Set<BackendConnection> busyDedicated = new HashSet<>();
     private final Map<String, BackendGroup> extraGroups = new HashMap<>();
+    private final Map<String, BackendGroup> redisGroups = new HashMap<>();
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushAll;
     private Bootstrap bootstrap;
@@ -87,7 +88,7 @@ public final class LoopResources {
         return g;
     }
 
-    /** A group for an address that is not a local backend (peer proxies, migration sources). */
+    /** A group for a peer proxy (with our password's AUTH, when we have one). */
     public BackendGroup groupFor(String address) {
         BackendGroup g = extraGroups.get(address);
         if (g == null) {
@@ -96,6 +97,16 @@ public final class LoopResources {
                 g.setInitCommand(peerAuth);
             }
             extraGroups.put(address, g);
+        }
+        return g;
+    }
+
+    /** A group for a Redis that is not a local backend (a migration's source Redis): no AUTH. */
+    public BackendGroup redisGroupFor(String address) {
+        BackendGroup g = redisGroups.get(address);
+        if (g == null) {
+            g = new BackendGroup(this, address, connectionsPerBackend, backendTimeoutNanos);
+            redisGroups.put(address, g);
         }
         return g;
     }

@@ -12,13 +12,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Makes every key of one command local on the importing side before the command runs: {@code
- * EXISTS} on the destination Redis, and when the key is not there (or the command may delete it)
- * {@code UMSYNC} to the migrating proxy, which moves it. Runs as a chain of replies on the
- * session's event loop, on the same backend connection the command then uses.
+ * Makes every key of one command local on the importing side before the command runs. A command
+ * that cannot delete pulls its keys itself: one {@code MIGRATE <destination> "" 0 <timeout> KEYS
+ * ...} on the source Redis, which copies each key it still has to the destination Redis (RESTORE,
+ * never REPLACE) and deletes it, atomically on the source, and answers NOKEY when it has none: the
+ * reference's "EXISTS, then DUMP/PTTL from the source and RESTORE here" in one round trip, and
+ * without a window in which a second copy of the value is in flight. A command that may delete asks
+ * the migrating proxy to move each key ({@code UMSYNC}), as the protocol prescribes. Runs as a
+ * chain of replies on the session's event loop.
  */
 public final class Importer implements ReplyTarget {
-    private enum Phase { EXISTS, UMSYNC }
+    private enum Phase { MIGRATE, UMSYNC }
+
+    /** How long the source Redis may block on the destination during one pull (MIGRATE's timeout). */
+    static final long MIGRATE_TIMEOUT_MILLIS = 2000;
 
     /** Retries of a UMSYNC the source answered MIGRATION_TASK_NOT_FOUND before it knew the task. */
     private static final int UNCONFIRMED_RETRIES = 500;
@@ -63,14 +70,38 @@ public final class Importer implements ReplyTarget {
             then.run();
             return;
         }
-        byte[] key = command.argBytes(keys[index]);
         if (deleting) {
-            sendUmsync(key);
+            sendUmsync(command.argBytes(keys[index]));
         } else {
-            phase = Phase.EXISTS;
-            stats.importExistsChecks.increment();
-            loop.group(destination).connection(sessionId).send(encode("EXISTS", key), this);
+            sendMigrate();
         }
+    }
+
+    /** One MIGRATE of every key of the command from the source Redis to ours. */
+    private void sendMigrate() {
+        phase = Phase.MIGRATE;
+        stats.importPulls.increment();
+        String dst = task.meta().dstNodeAddress();
+        int colon = dst.lastIndexOf(':');
+        int size = 64 + dst.length();
+        for (int k : keys) {
+            size += command.argLength(k) + 16;
+        }
+        ByteBuf b = loop.alloc().buffer(size);
+        RespWriter.arrayHeader(b, 7 + keys.length);
+        RespWriter.bulk(b, "MIGRATE");
+        RespWriter.bulk(b, dst.substring(0, colon));
+        RespWriter.bulk(b, dst.substring(colon + 1));
+        RespWriter.bulk(b, "");
+        RespWriter.bulk(b, "0");
+        RespWriter.bulk(b, Long.toString(MIGRATE_TIMEOUT_MILLIS));
+        RespWriter.bulk(b, "KEYS");
+        for (int k : keys) {
+            RespWriter.bulkHeader(b, command.argLength(k));
+            b.writeBytes(command.raw(), command.argOffset(k), command.argLength(k));
+            b.writeByte('\r').writeByte('\n');
+        }
+        loop.redisGroupFor(task.meta().srcNodeAddress()).connection(sessionId).send(b, this);
     }
 
     private void sendUmsync(byte[] key) {
@@ -102,15 +133,19 @@ public final class Importer implements ReplyTarget {
         if (command.isCancelled()) {
             return;
         }
-        if (phase == Phase.EXISTS) {
-            if (text.equals(":1")) {
-                stats.importedKeysLocal.increment();
-                index++;
+        if (phase == Phase.MIGRATE) {
+            if (text.equals("+OK")) {
+                stats.importPulledKeys.increment();
+                index = keys.length;
                 step();
-            } else if (type == '-') {
-                fail("MIGRATION_FORWARD: failed to check the key on the destination: " + text.substring(1));
+            } else if (text.equals("+NOKEY") || (type == '-' && text.contains("BUSYKEY"))) {
+                // not on the source (moved already, or never there); or we already have a newer
+                // value, which wins (the source's stale copy is deleted by the scan)
+                stats.importedKeysLocal.increment();
+                index = keys.length;
+                step();
             } else {
-                sendUmsync(command.argBytes(keys[index]));
+                fail("MIGRATION_FORWARD: failed to access source node: " + (type == '-' ? text.substring(1) : text));
             }
             return;
         }

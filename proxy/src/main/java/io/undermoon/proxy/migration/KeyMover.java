@@ -5,51 +5,67 @@ import io.undermoon.model.SlotHash;
 import io.undermoon.resp.client.BlockingRespClient;
 import io.undermoon.resp.client.RespReply;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Copies keys of a slot range from the source Redis to the destination Redis. The scan: PTTL+DUMP on the
- * source, RESTORE (never REPLACE: a value already at the destination is newer and wins) on the
- * destination, then DEL on the source; on-demand moves (UMSYNC): one MIGRATE on the source. Each
- * instance has its own connections and is used by one thread (the scan, or the UMSYNC worker);
- * {@link KeyLocks} keep the two off the same key.
+ * Moves keys of a slot range from the source Redis to the destination Redis, always with {@code
+ * MIGRATE <destination> "" 0 <timeout> KEYS ...} on the source: Redis restores each key it has on
+ * the destination (RESTORE, never REPLACE: a value already there is newer and wins) and deletes it
+ * once restored, atomically on the source. A key therefore leaves the source exactly once, whoever
+ * moves it (the scan, the UMSYNC worker, or the importing proxy pulling it for a client), and no
+ * stale copy is ever in flight: no lock between the movers is needed, and a key deleted or expired
+ * on the destination cannot come back. Each instance has its own connection and is used by one
+ * thread (the scan, or the UMSYNC worker).
  */
 final class KeyMover {
     /** A key the importing proxy wants moved now, and how to answer it. */
     record SyncRequest(byte[] key, Consumer<String> reply) {}
 
-    private static final byte[] PTTL = bytes("PTTL");
-    private static final byte[] DUMP = bytes("DUMP");
-    private static final byte[] RESTORE = bytes("RESTORE");
     private static final byte[] DEL = bytes("DEL");
     private static final byte[] SCAN = bytes("SCAN");
+    private static final byte[] COUNT = bytes("COUNT");
     private static final byte[] EXISTS = bytes("EXISTS");
+    private static final byte[] MEMORY = bytes("MEMORY");
+    private static final byte[] USAGE = bytes("USAGE");
     private static final byte[] MIGRATE = bytes("MIGRATE");
     private static final byte[] KEYS = bytes("KEYS");
     private static final byte[] NO_KEY = new byte[0];
     private static final byte[] DB_ZERO = bytes("0");
-    private static final byte[] COUNT = bytes("COUNT");
 
     private final String sourceAddress;
     private final String destinationAddress;
+    private final byte[] destinationHost;
+    private final byte[] destinationPort;
+    private final byte[] migrateTimeout;
     private final RangeList ranges;
     private final Duration timeout;
     private final MigrationStats stats;
-    private final KeyLocks locks;
     private BlockingRespClient source;
     private BlockingRespClient destination;
-    private final List<byte[]> pendingDeletes = new ArrayList<>();
+    /** Keys of the range the last SCAN returned, moved in the same write as the next SCAN. */
+    private List<byte[]> pending = List.of();
 
-    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, MigrationStats stats,
-            KeyLocks locks) {
-        this.locks = locks;
+    /**
+     * @param migrateTimeoutMillis how long the source Redis may block on the destination in one
+     *                             MIGRATE (it serves nobody meanwhile)
+     */
+    KeyMover(String sourceAddress, String destinationAddress, RangeList ranges, Duration timeout, long migrateTimeoutMillis,
+            MigrationStats stats) {
         this.sourceAddress = sourceAddress;
         this.destinationAddress = destinationAddress;
+        int colon = destinationAddress.lastIndexOf(':');
+        this.destinationHost = bytes(destinationAddress.substring(0, colon));
+        this.destinationPort = bytes(destinationAddress.substring(colon + 1));
+        this.migrateTimeout = bytes(Long.toString(migrateTimeoutMillis));
         this.ranges = ranges;
         this.timeout = timeout;
         this.stats = stats;
@@ -74,22 +90,25 @@ final class KeyMover {
     }
 
     /**
-     * One SCAN step: moves the range's keys it returned and gives the next cursor. The DEL of the
-     * previous step's keys travels in the same write as this SCAN (they are already restored on the
-     * destination, so a second mover would only see BUSYKEY), saving a round trip per batch.
+     * One scan step: moves the range's keys the previous step found and, in the same write, runs
+     * the next {@code SCAN cursor COUNT count}; returns the next cursor. Only deletions happen to
+     * the range's keys on the source during the scan (the range is served by the destination), so
+     * SCAN still returns every key that stays. When the cursor comes back to 0 the last keys are
+     * moved before returning. After an IOException the same step can be retried: the keys still
+     * pending are moved again (MIGRATE of a key already moved is a no-op).
      */
     String scanOnce(String cursor, int count) throws IOException {
-        List<byte[][]> cmds = new ArrayList<>(2);
-        if (!pendingDeletes.isEmpty()) {
-            cmds.add(delCommand(pendingDeletes));
-        }
+        List<byte[][]> cmds = new ArrayList<>(pending.size() + 3);
+        int moveAt = cmds.size();
+        addMove(cmds, pending, true);
+        int scanAt = cmds.size();
         cmds.add(new byte[][] {SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count))});
         List<RespReply> replies = source().pipeline(cmds);
-        if (replies.size() == 2 && replies.get(0) instanceof RespReply.Error e) {
-            throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
+        if (!pending.isEmpty()) {
+            checkMove(replies, moveAt, pending, true);
+            pending = List.of();
         }
-        pendingDeletes.clear();
-        RespReply reply = replies.get(replies.size() - 1);
+        RespReply reply = replies.get(scanAt);
         if (!(reply instanceof RespReply.Array a) || a.items().size() != 2
                 || !(a.items().get(0) instanceof RespReply.Bulk next) || !(a.items().get(1) instanceof RespReply.Array keys)) {
             throw new IOException("unexpected SCAN reply from " + sourceAddress + ": " + reply);
@@ -97,54 +116,28 @@ final class KeyMover {
         List<byte[]> mine = new ArrayList<>();
         for (RespReply k : keys.items()) {
             if (k instanceof RespReply.Bulk b) {
-                byte[] key = b.data();
                 stats.scannedKeys.increment();
-                if (ranges.contains(SlotHash.slot(key))) {
-                    mine.add(key);
+                if (ranges.contains(SlotHash.slot(b.data()))) {
+                    mine.add(b.data());
                 }
             }
         }
-        List<byte[]> locked = locks.tryLockAll(mine);
-        try {
-            pendingDeletes.addAll(restore(locked));
-        } finally {
-            locks.unlockAll(locked);
-        }
+        pending = mine;
         String nextCursor = next.text();
-        if (nextCursor.equals("0")) {
-            flushDeletes();
+        if (nextCursor.equals("0") && !pending.isEmpty()) {
+            move(pending);
+            pending = List.of();
         }
         return nextCursor;
     }
 
-    /** Sends the DEL of the last step's keys, if any. */
-    void flushDeletes() throws IOException {
-        if (pendingDeletes.isEmpty()) {
-            return;
-        }
-        RespReply r = source().command(delCommand(pendingDeletes));
-        if (r instanceof RespReply.Error e) {
-            throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
-        }
-        pendingDeletes.clear();
-    }
-
-    private static byte[][] delCommand(List<byte[]> keys) {
-        byte[][] del = new byte[keys.size() + 1][];
-        del[0] = DEL;
-        for (int i = 0; i < keys.size(); i++) {
-            del[i + 1] = keys.get(i);
-        }
-        return del;
-    }
-
     /**
      * Moves the keys of the queued UMSYNC requests (waiting for at most {@code waitNanos} for the
-     * first) and answers them. Keys the scan is moving are waited for.
+     * first) and answers them; on failure they are queued again.
      */
     void serveSyncs(BlockingDeque<SyncRequest> queue, int max, long waitNanos) throws IOException, InterruptedException {
         List<SyncRequest> batch = new ArrayList<>();
-        SyncRequest first = queue.poll(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        SyncRequest first = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
         if (first == null) {
             return;
         }
@@ -154,17 +147,13 @@ final class KeyMover {
         for (SyncRequest r : batch) {
             keys.add(r.key());
         }
-        List<byte[]> unique = distinct(keys);
-        locks.lockAll(unique);
         try {
-            migrate(unique);
+            move(distinct(keys));
         } catch (IOException | RuntimeException e) {
             for (int i = batch.size() - 1; i >= 0; i--) {
                 queue.addFirst(batch.get(i));
             }
             throw e;
-        } finally {
-            locks.unlockAll(unique);
         }
         for (SyncRequest r : batch) {
             r.reply().accept("+OK");
@@ -172,52 +161,76 @@ final class KeyMover {
     }
 
     private static List<byte[]> distinct(List<byte[]> keys) {
-        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+        Set<ByteBuffer> seen = new HashSet<>();
         List<byte[]> out = new ArrayList<>(keys.size());
         for (byte[] k : keys) {
-            if (seen.add(java.nio.ByteBuffer.wrap(k))) {
+            if (seen.add(ByteBuffer.wrap(k))) {
                 out.add(k);
             }
         }
         return out;
     }
 
-    /**
-     * Moves keys Redis to Redis with one {@code MIGRATE} on the source (no REPLACE, no COPY): the
-     * source restores each key it has on the destination and deletes it once restored, in one round
-     * trip from here instead of three, and without the payloads passing through this proxy. The
-     * {@code EXISTS} sent in the same write counts the keys for the statistics (nothing else writes
-     * these keys on the source while their locks are held). A key the destination already has
-     * (BUSYKEY: a newer value written there) makes MIGRATE fail and stay on the source; it is then
-     * deleted there if, and only if, the destination has it.
-     */
-    void migrate(List<byte[]> keys) throws IOException {
+    /** Moves keys now (one MIGRATE, with an EXISTS in the same write counting them). */
+    void move(List<byte[]> keys) throws IOException {
         if (keys.isEmpty()) {
             return;
         }
-        int colon = destinationAddress.lastIndexOf(':');
-        byte[][] cmd = new byte[7 + keys.size()][];
-        cmd[0] = MIGRATE;
-        cmd[1] = bytes(destinationAddress.substring(0, colon));
-        cmd[2] = bytes(destinationAddress.substring(colon + 1));
-        cmd[3] = NO_KEY;
-        cmd[4] = DB_ZERO;
-        cmd[5] = bytes(Long.toString(timeout.toMillis()));
-        cmd[6] = KEYS;
+        List<byte[][]> cmds = new ArrayList<>(2);
+        addMove(cmds, keys, false);
+        checkMove(source().pipeline(cmds), 0, keys, false);
+    }
+
+    /**
+     * Appends, for non-empty {@code keys}: with {@code sizes} a {@code MEMORY USAGE} per key (the
+     * bytes statistic), then {@code EXISTS keys} (the keys statistic), then the MIGRATE.
+     */
+    private void addMove(List<byte[][]> cmds, List<byte[]> keys, boolean sizes) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        if (sizes) {
+            for (byte[] k : keys) {
+                cmds.add(new byte[][] {MEMORY, USAGE, k});
+            }
+        }
         byte[][] exists = new byte[1 + keys.size()][];
         exists[0] = EXISTS;
+        byte[][] migrate = new byte[7 + keys.size()][];
+        migrate[0] = MIGRATE;
+        migrate[1] = destinationHost;
+        migrate[2] = destinationPort;
+        migrate[3] = NO_KEY;
+        migrate[4] = DB_ZERO;
+        migrate[5] = migrateTimeout;
+        migrate[6] = KEYS;
         for (int i = 0; i < keys.size(); i++) {
-            cmd[7 + i] = keys.get(i);
             exists[1 + i] = keys.get(i);
+            migrate[7 + i] = keys.get(i);
         }
-        List<RespReply> replies = source().pipeline(List.of(exists, cmd));
-        long present = replies.get(0) instanceof RespReply.Int n ? n.value() : 0;
-        RespReply r = replies.get(1);
+        cmds.add(exists);
+        cmds.add(migrate);
+    }
+
+    /** Checks the replies of {@link #addMove} starting at {@code at}; counts; resolves BUSYKEY. */
+    private void checkMove(List<RespReply> replies, int at, List<byte[]> keys, boolean sizes) throws IOException {
+        long bytes = 0;
+        if (sizes) {
+            for (int i = 0; i < keys.size(); i++) {
+                if (replies.get(at + i) instanceof RespReply.Int n) {
+                    bytes += n.value();
+                }
+            }
+            at += keys.size();
+        }
+        long present = replies.get(at) instanceof RespReply.Int n ? n.value() : 0;
+        RespReply r = replies.get(at + 1);
         if (r instanceof RespReply.Simple ok) {
             if (ok.text().equals("OK")) {
                 stats.movedKeys.add(present);
+                stats.movedBytes.add(bytes);
             }
-            return; // OK, or NOKEY: none of them was on the source
+            return; // OK, or NOKEY: none of them was on the source any more
         }
         String error = r instanceof RespReply.Error e ? e.message() : String.valueOf(r);
         if (!error.contains("BUSYKEY")) {
@@ -227,8 +240,10 @@ final class KeyMover {
     }
 
     /**
-     * After a MIGRATE refused by BUSYKEY: deletes from the source the keys the destination has, and
-     * returns how many.
+     * After a MIGRATE refused by BUSYKEY (the destination has a newer value of some key; MIGRATE
+     * moved the others and left those): deletes from the source the keys the destination has, and
+     * returns how many. A key left on the source without a copy on the destination is an error
+     * (nothing of it is deleted; the move is retried).
      */
     private int resolveBusyKeys(List<byte[]> keys) throws IOException {
         List<byte[][]> checks = new ArrayList<>(keys.size());
@@ -250,7 +265,12 @@ final class KeyMover {
             }
         }
         if (!toDelete.isEmpty()) {
-            RespReply d = source().command(delCommand(toDelete));
+            byte[][] del = new byte[toDelete.size() + 1][];
+            del[0] = DEL;
+            for (int i = 0; i < toDelete.size(); i++) {
+                del[i + 1] = toDelete.get(i);
+            }
+            RespReply d = source().command(del);
             if (d instanceof RespReply.Error e) {
                 throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
             }
@@ -258,68 +278,8 @@ final class KeyMover {
         return toDelete.size();
     }
 
-    /**
-     * Copies keys to the destination (PTTL+DUMP, then RESTORE without REPLACE) and returns the keys
-     * now safe to delete from the source. An IOException leaves everything where it was.
-     */
-    private List<byte[]> restore(List<byte[]> keys) throws IOException {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        List<byte[][]> reads = new ArrayList<>(keys.size() * 2);
-        for (byte[] k : keys) {
-            reads.add(new byte[][] {PTTL, k});
-            reads.add(new byte[][] {DUMP, k});
-        }
-        List<RespReply> got = source().pipeline(reads);
-        List<byte[]> toDelete = new ArrayList<>(keys.size());
-        List<byte[]> restored = new ArrayList<>(keys.size());
-        List<byte[][]> restores = new ArrayList<>(keys.size());
-        long bytesMoved = 0;
-        for (int i = 0; i < keys.size(); i++) {
-            RespReply ttlReply = got.get(2 * i);
-            RespReply dump = got.get(2 * i + 1);
-            if (ttlReply instanceof RespReply.Error e) {
-                throw new IOException("PTTL failed on " + sourceAddress + ": " + e.message());
-            }
-            if (dump instanceof RespReply.Error e) {
-                throw new IOException("DUMP failed on " + sourceAddress + ": " + e.message());
-            }
-            long ttl = ttlReply instanceof RespReply.Int n ? n.value() : -2;
-            if (ttl == -2 || !(dump instanceof RespReply.Bulk payload)) {
-                continue; // gone (deleted or expired) meanwhile
-            }
-            if (ttl == 0) {
-                toDelete.add(keys.get(i)); // expiring right now: do not revive it without a TTL
-                continue;
-            }
-            byte[] data = payload.data();
-            bytesMoved += data.length;
-            restores.add(new byte[][] {RESTORE, keys.get(i), bytes(Long.toString(Math.max(0, ttl))), data});
-            restored.add(keys.get(i));
-        }
-        if (!restores.isEmpty()) {
-            List<RespReply> results = destination().pipeline(restores);
-            for (int i = 0; i < results.size(); i++) {
-                RespReply r = results.get(i);
-                if (r instanceof RespReply.Error e) {
-                    if (e.message().startsWith("BUSYKEY")) {
-                        stats.busyKeys.increment();
-                    } else {
-                        throw new IOException("RESTORE failed on " + destinationAddress + ": " + e.message());
-                    }
-                } else {
-                    stats.movedKeys.increment();
-                }
-                toDelete.add(restored.get(i));
-            }
-        }
-        stats.movedBytes.add(bytesMoved);
-        return toDelete;
-    }
-
     void close() {
-        // pendingDeletes survive: the retried step sends them again (they are already on the destination)
+        // pending keys survive: the retried step moves them again
         if (source != null) {
             source.close();
             source = null;

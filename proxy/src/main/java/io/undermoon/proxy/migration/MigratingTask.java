@@ -74,11 +74,10 @@ public final class MigratingTask implements MigrationTaskHandle {
         this.onChange = onChange;
         this.release = release;
         MigrationMeta meta = identity.meta();
-        KeyLocks locks = new KeyLocks();
         this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, stats, locks);
+                DATA_TIMEOUT, Importer.MIGRATE_TIMEOUT_MILLIS, stats);
         this.syncMover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, stats, locks);
+                DATA_TIMEOUT, Importer.MIGRATE_TIMEOUT_MILLIS, stats);
     }
 
     @Override

@@ -15,7 +15,8 @@ public final class MigrationStats {
     public final LongAdder umsyncReceived = new LongAdder();
     public final LongAdder umsyncSent = new LongAdder();
     public final LongAdder umsyncRetries = new LongAdder();
-    public final LongAdder importExistsChecks = new LongAdder();
+    public final LongAdder importPulls = new LongAdder();
+    public final LongAdder importPulledKeys = new LongAdder();
     public final LongAdder importedKeysLocal = new LongAdder();
     public final LongAdder heldCommands = new LongAdder();
     public final LongAdder sourceErrors = new LongAdder();
@@ -31,8 +32,9 @@ public final class MigrationStats {
         m.put("migrating_held_commands", heldCommands.sum());
         m.put("migrating_blocking_timeouts", blockingTimeouts.sum());
         m.put("migrating_source_errors", sourceErrors.sum());
-        m.put("importing_exists_checks", importExistsChecks.sum());
-        m.put("importing_dst_key_existed", importedKeysLocal.sum());
+        m.put("importing_pulls", importPulls.sum());
+        m.put("importing_pulls_moving_keys", importPulledKeys.sum());
+        m.put("importing_pulls_without_keys", importedKeysLocal.sum());
         m.put("importing_umsync_sent", umsyncSent.sum());
         m.put("importing_umsync_retries", umsyncRetries.sum());
         List<String> out = new ArrayList<>();

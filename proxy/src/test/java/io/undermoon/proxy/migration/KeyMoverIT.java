@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** On-demand moves (UMSYNC) with MIGRATE between two real Redis: what moves, what wins, what stays. */
+/** Moves with MIGRATE between two real Redis: what moves, what wins, what stays, and the scan. */
 class KeyMoverIT {
     private static final RangeList ALL = RangeList.of(new Range(0, 16383));
 
@@ -31,9 +31,9 @@ class KeyMoverIT {
             Resp.command(src.address(), "RPUSH", "l", "1", "2", "3");
             Resp.command(dst.address(), "SET", "b", "new-b"); // written through the importing proxy: newer
             MigrationStats stats = new MigrationStats();
-            KeyMover mover = new KeyMover(src.address(), dst.address(), ALL, Duration.ofSeconds(5), stats, new KeyLocks());
+            KeyMover mover = new KeyMover(src.address(), dst.address(), ALL, Duration.ofSeconds(5), 2000, stats);
             try {
-                mover.migrate(keys("a", "b", "c", "l", "absent"));
+                mover.move(keys("a", "b", "c", "l", "absent"));
             } finally {
                 mover.close();
             }
@@ -57,16 +57,65 @@ class KeyMoverIT {
         try (RedisProcess src = RedisProcess.start()) {
             Resp.command(src.address(), "SET", "a", "v");
             MigrationStats stats = new MigrationStats();
-            KeyMover mover = new KeyMover(src.address(), "127.0.0.1:" + FreePorts.next(), ALL, Duration.ofSeconds(2), stats,
-                    new KeyLocks());
+            KeyMover mover = new KeyMover(src.address(), "127.0.0.1:" + FreePorts.next(), ALL, Duration.ofSeconds(2), 500,
+                    stats);
             try {
-                assertThatThrownBy(() -> mover.migrate(keys("a"))).isInstanceOf(IOException.class)
+                assertThatThrownBy(() -> mover.move(keys("a"))).isInstanceOf(IOException.class)
                         .hasMessageContaining("MIGRATE failed");
             } finally {
                 mover.close();
             }
             assertThat(Resp.command(src.address(), "GET", "a")).isEqualTo("v");
             assertThat(stats.movedKeys.sum()).isZero();
+        }
+    }
+
+    @Test
+    void theScanMovesExactlyTheRangesKeys() throws Exception {
+        try (RedisProcess src = RedisProcess.start(); RedisProcess dst = RedisProcess.start()) {
+            RangeList half = RangeList.of(new Range(0, 8191));
+            int inRange = 0;
+            for (int i = 0; i < 2000; i++) {
+                String k = "key:" + i;
+                Resp.command(src.address(), "SET", k, "v" + i);
+                if (half.contains(io.undermoon.model.SlotHash.slot(k))) {
+                    inRange++;
+                }
+            }
+            // a newer value of one range key already at the destination
+            String busy = null;
+            for (int i = 0; busy == null; i++) {
+                if (half.contains(io.undermoon.model.SlotHash.slot("key:" + i))) {
+                    busy = "key:" + i;
+                }
+            }
+            Resp.command(dst.address(), "SET", busy, "newer");
+            MigrationStats stats = new MigrationStats();
+            KeyMover mover = new KeyMover(src.address(), dst.address(), half, Duration.ofSeconds(5), 2000, stats);
+            try {
+                String cursor = "0";
+                int steps = 0;
+                do {
+                    cursor = mover.scanOnce(cursor, 16);
+                    steps++;
+                } while (!cursor.equals("0") && steps < 10_000);
+                assertThat(cursor).isEqualTo("0");
+            } finally {
+                mover.close();
+            }
+            assertThat(Resp.command(dst.address(), "DBSIZE")).isEqualTo(":" + inRange);
+            assertThat(Resp.command(src.address(), "DBSIZE")).isEqualTo(":" + (2000 - inRange));
+            assertThat(Resp.command(dst.address(), "GET", busy)).isEqualTo("newer");
+            for (int i = 0; i < 2000; i += 97) {
+                String k = "key:" + i;
+                String where = half.contains(io.undermoon.model.SlotHash.slot(k)) ? dst.address() : src.address();
+                if (!k.equals(busy)) {
+                    assertThat(Resp.command(where, "GET", k)).isEqualTo("v" + i);
+                }
+            }
+            assertThat(stats.movedKeys.sum()).isEqualTo(inRange - 1);
+            assertThat(stats.busyKeys.sum()).isEqualTo(1);
+            assertThat(stats.movedBytes.sum()).isPositive();
         }
     }
 }
