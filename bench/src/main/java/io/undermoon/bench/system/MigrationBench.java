@@ -107,14 +107,20 @@ public final class MigrationBench {
         }
     }
 
+    /**
+     * Keys moved: by the sources (scan and UMSYNC) and pulled by the destinations for clients (a
+     * pull that moved something counts one key: the load here is single-key commands).
+     */
     private static long movedKeys(LocalCluster lc) throws Exception {
         long n = 0;
         for (LocalCluster.ProxyNode p : lc.proxies()) {
             Object stats = Resp.command(p.address(), "UMCTL", "STATS");
             for (Object line : (List<?>) stats) {
                 String s = String.valueOf(line);
-                if (s.startsWith("migrating_moved_keys: ")) {
-                    n += Long.parseLong(s.substring("migrating_moved_keys: ".length()));
+                for (String counter : new String[] {"migrating_moved_keys: ", "importing_pulls_moving_keys: "}) {
+                    if (s.startsWith(counter)) {
+                        n += Long.parseLong(s.substring(counter.length()));
+                    }
                 }
             }
         }
