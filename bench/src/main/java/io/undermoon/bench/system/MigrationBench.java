@@ -82,6 +82,11 @@ public final class MigrationBench {
                 System.out.printf("client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx), "
                         + "after %.0f ops/s (%.2fx); client errors: %d%n", clients, before, during, during / before, after,
                         after / before, load.errors());
+                StringBuilder timeline = new StringBuilder("during, per 2 s (ops/s):");
+                for (long t = migStart; t < migEnd; t += 2000) {
+                    timeline.append(String.format(" %.0f", load.rate(t, Math.min(t + 2000, migEnd))));
+                }
+                System.out.println(timeline);
             }
             try (JedisCluster jc = Probes.client(lc, 5000, 10)) {
                 long missing = 0;
