@@ -194,4 +194,57 @@ class MigrationIT {
             }
         }
     }
+
+    private static long stat(int port, String name) throws Exception {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            for (Object o : (List<?>) j.sendCommand(() -> "UMCTL".getBytes(), "STATS")) {
+                String line = new String((byte[]) o);
+                if (line.startsWith(name + ": ")) {
+                    return Long.parseLong(line.substring(name.length() + 2));
+                }
+            }
+        }
+        throw new AssertionError("no statistic " + name);
+    }
+
+    @Test
+    void readsAreAnsweredFromTheSourceUntilAWriteMovesTheKey() throws Exception {
+        try (TwoProxyCluster c = TwoProxyCluster.start()) {
+            List<String> keys = new ArrayList<>();
+            try (Jedis redis1 = new Jedis("127.0.0.1", c.redis1.port())) {
+                for (int i = 0; keys.size() < 20; i++) {
+                    String k = "r:" + i;
+                    int slot = SlotHash.slot(k);
+                    if (slot >= 4096 && slot <= 8191) {
+                        keys.add(k);
+                        redis1.set(k, "v" + i);
+                        redis1.rpush(k + ":{l}", "a", "b");
+                    }
+                }
+                // a scan too slow to reach these keys during the test (1 key per 10 s)
+                startMigration(c, " CONFIG migration_scan_count 1 migration_scan_interval 10000000");
+                // switched: the destination answers instead of sending clients back with MOVED
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> TwoProxyCluster.inline(c.proxy2.port(), "GET " + keys.getFirst()).startsWith("$"));
+                try (Jedis p2 = new Jedis("127.0.0.1", c.proxy2.port())) {
+                    long before = stat(c.proxy2.port(), "importing_source_reads_served");
+                    String k = keys.get(5);
+                    assertThat(p2.get(k)).isEqualTo(redis1.get(k));
+                    assertThat(p2.strlen(k)).isEqualTo(redis1.strlen(k));
+                    assertThat(p2.exists("r:absent:" + k)).isFalse();
+                    assertThat(stat(c.proxy2.port(), "importing_source_reads_served")).isEqualTo(before + 2);
+                    // read from the source, not moved: the source still has it
+                    assertThat(redis1.exists(k)).isTrue();
+                    // a write pulls the key first; reads then come from the destination
+                    long length = redis1.strlen(k);
+                    assertThat(p2.append(k, "+")).isEqualTo(length + 1);
+                    assertThat(redis1.exists(k)).isFalse();
+                    assertThat(p2.get(k)).endsWith("+");
+                    try (Jedis redis2 = new Jedis("127.0.0.1", c.redis2.port())) {
+                        assertThat(redis2.get(k)).endsWith("+");
+                    }
+                }
+            }
+        }
+    }
 }

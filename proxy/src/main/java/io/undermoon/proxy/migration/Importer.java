@@ -1,7 +1,10 @@
 package io.undermoon.proxy.migration;
 
 import io.netty.buffer.ByteBuf;
+import io.undermoon.proxy.backend.BackendConnection;
 import io.undermoon.proxy.backend.LoopResources;
+import io.undermoon.proxy.command.CommandKind;
+import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.command.KeyFinder;
 import io.undermoon.proxy.route.LocalBackend;
 import io.undermoon.proxy.session.Command;
@@ -22,7 +25,10 @@ import java.util.List;
  * chain of replies on the session's event loop.
  */
 public final class Importer implements ReplyTarget {
-    private enum Phase { MIGRATE, UMSYNC }
+    private enum Phase { SOURCE_READ, MIGRATE, UMSYNC }
+
+    /** Consumes a reply nobody needs (MULTI's OK, the QUEUED of a transaction's commands). */
+    private static final ReplyTarget DISCARD = ByteBuf::release;
 
     /** How long the source Redis may block on the destination during one pull (MIGRATE's timeout). */
     static final long MIGRATE_TIMEOUT_MILLIS = 2000;
@@ -40,6 +46,7 @@ public final class Importer implements ReplyTarget {
     private final Runnable then;
     private final int[] keys;
     private final boolean deleting;
+    private final boolean readFromSource;
     private int index;
     private Phase phase;
     private int unconfirmedRetries;
@@ -56,10 +63,74 @@ public final class Importer implements ReplyTarget {
         this.then = then;
         this.keys = KeyFinder.keyIndexes(command, command.spec());
         this.deleting = command.spec().mayDelete();
+        CommandSpec spec = command.spec();
+        this.readFromSource = keys.length == 1 && !spec.write() && !spec.mayDelete() && !spec.streams()
+                && spec.kind() == CommandKind.KEYED && task.mayReadFromSource();
     }
 
     public void start() {
+        if (readFromSource) {
+            sendSourceRead();
+        } else {
+            step();
+        }
+    }
+
+    /**
+     * A single-key read: {@code MULTI, EXISTS key, <the command>, EXEC} on the source Redis. While
+     * a key is still there its value there is the current one (every write through us pulls the key
+     * first, and moves delete it from the source atomically), so when EXISTS says 1 the command's
+     * reply is the answer, without moving anything; when it says 0 the key is ours or nobody's and
+     * the command runs here. Anything else (an aborted transaction, an error) takes the pull path.
+     */
+    private void sendSourceRead() {
+        phase = Phase.SOURCE_READ;
+        stats.importSourceReads.increment();
+        BackendConnection conn = loop.redisGroupFor(task.meta().srcNodeAddress()).connection(sessionId);
+        ByteBuf multi = loop.alloc().buffer(16);
+        RespWriter.command(multi, List.of(MULTI));
+        conn.send(multi, DISCARD);
+        conn.send(encode("EXISTS", command.argBytes(keys[0])), DISCARD);
+        conn.send(command.raw().retainedDuplicate(), DISCARD);
+        ByteBuf exec = loop.alloc().buffer(16);
+        RespWriter.command(exec, List.of(EXEC));
+        conn.send(exec, this);
+    }
+
+    /** Handles the EXEC reply of {@link #sendSourceRead}. */
+    private void sourceReadDone(ByteBuf reply) {
+        int at = reply.readerIndex();
+        if (reply.readableBytes() > SOURCE_HAS_KEY.length && startsWith(reply, at, SOURCE_HAS_KEY)) {
+            ByteBuf answer = reply.retainedSlice(at + SOURCE_HAS_KEY.length, reply.readableBytes() - SOURCE_HAS_KEY.length);
+            reply.release();
+            stats.importSourceReadsServed.increment();
+            command.release();
+            command.complete(answer);
+            return;
+        }
+        boolean notThere = startsWith(reply, at, SOURCE_LACKS_KEY);
+        reply.release();
+        if (notThere) {
+            index = keys.length; // the key is not on the source: ours or nobody's
+        }
         step();
+    }
+
+    private static final byte[] SOURCE_HAS_KEY = "*2\r\n:1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SOURCE_LACKS_KEY = "*2\r\n:0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(ByteBuf b, int at, byte[] prefix) {
+        if (b.writerIndex() - at < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void step() {
@@ -121,6 +192,14 @@ public final class Importer implements ReplyTarget {
 
     @Override
     public void complete(ByteBuf reply) {
+        if (phase == Phase.SOURCE_READ) {
+            if (command.isCancelled()) {
+                reply.release();
+            } else {
+                sourceReadDone(reply);
+            }
+            return;
+        }
         String text;
         byte type;
         try {

@@ -15,6 +15,7 @@ public final class ImportingTask implements MigrationTaskHandle {
     private final Runnable onChange;
     private volatile MigrationState state;
     private volatile boolean sourceKnowsTask;
+    private final boolean startedFresh;
 
     /** @param initial PRE_CHECK, or PRE_SWITCH when this proxy already serves the range */
     ImportingTask(MigrationTask identity, Runnable onChange, MigrationState initial) {
@@ -22,6 +23,16 @@ public final class ImportingTask implements MigrationTaskHandle {
         this.onChange = onChange;
         this.state = initial;
         this.sourceKnowsTask = initial == MigrationState.PRE_CHECK;
+        this.startedFresh = initial == MigrationState.PRE_CHECK;
+    }
+
+    /**
+     * Whether a read may be answered from the source Redis while the key is still there. Only in a
+     * task that began from the start: one that replaced a task after a failover may face a promoted
+     * source that still holds stale copies of keys already moved here (its replication lagged).
+     */
+    public boolean mayReadFromSource() {
+        return startedFresh;
     }
 
     /**

@@ -15,6 +15,8 @@ public final class MigrationStats {
     public final LongAdder umsyncReceived = new LongAdder();
     public final LongAdder umsyncSent = new LongAdder();
     public final LongAdder umsyncRetries = new LongAdder();
+    public final LongAdder importSourceReads = new LongAdder();
+    public final LongAdder importSourceReadsServed = new LongAdder();
     public final LongAdder importPulls = new LongAdder();
     public final LongAdder importPulledKeys = new LongAdder();
     public final LongAdder importedKeysLocal = new LongAdder();
@@ -32,6 +34,8 @@ public final class MigrationStats {
         m.put("migrating_held_commands", heldCommands.sum());
         m.put("migrating_blocking_timeouts", blockingTimeouts.sum());
         m.put("migrating_source_errors", sourceErrors.sum());
+        m.put("importing_source_reads", importSourceReads.sum());
+        m.put("importing_source_reads_served", importSourceReadsServed.sum());
         m.put("importing_pulls", importPulls.sum());
         m.put("importing_pulls_moving_keys", importPulledKeys.sum());
         m.put("importing_pulls_without_keys", importedKeysLocal.sum());
