@@ -242,6 +242,25 @@ class MigrationIT {
                     assertThat(p2.get(k)).endsWith("+");
                     try (Jedis redis2 = new Jedis("127.0.0.1", c.redis2.port())) {
                         assertThat(redis2.get(k)).endsWith("+");
+
+                        // a plain SET needs nothing from the source: written here, the old copy deleted there
+                        String s = keys.get(6);
+                        long blind = stat(c.proxy2.port(), "importing_blind_sets");
+                        assertThat(p2.set(s, "replaced")).isEqualTo("OK");
+                        assertThat(stat(c.proxy2.port(), "importing_blind_sets")).isEqualTo(blind + 1);
+                        assertThat(redis1.exists(s)).isFalse();
+                        assertThat(redis2.get(s)).isEqualTo("replaced");
+                        assertThat(p2.get(s)).isEqualTo("replaced");
+
+                        // an obsolete copy left on the source (as while a blind SET is between its two
+                        // steps): a write that needs the value finds ours, and the copy is removed first
+                        String b = keys.get(7);
+                        redis2.set(b, "ours");
+                        long busy = stat(c.proxy2.port(), "importing_pulls_busy");
+                        assertThat(p2.append(b, "!")).isEqualTo(5);
+                        assertThat(stat(c.proxy2.port(), "importing_pulls_busy")).isEqualTo(busy + 1);
+                        assertThat(redis1.exists(b)).isFalse();
+                        assertThat(p2.get(b)).isEqualTo("ours!");
                     }
                 }
             }

@@ -25,7 +25,7 @@ import java.util.List;
  * chain of replies on the session's event loop.
  */
 public final class Importer implements ReplyTarget {
-    private enum Phase { SOURCE_READ, MIGRATE, UMSYNC }
+    private enum Phase { SOURCE_READ, BLIND_SET, BLIND_DEL, MIGRATE, UMSYNC }
 
     /** Consumes a reply nobody needs (MULTI's OK, the QUEUED of a transaction's commands). */
     private static final ReplyTarget DISCARD = ByteBuf::release;
@@ -47,6 +47,9 @@ public final class Importer implements ReplyTarget {
     private final int[] keys;
     private final boolean deleting;
     private final boolean readFromSource;
+    private final boolean blindSet;
+    private byte[] blindKey;
+    private ByteBuf blindReply;
     private int index;
     private Phase phase;
     private int unconfirmedRetries;
@@ -66,13 +69,52 @@ public final class Importer implements ReplyTarget {
         CommandSpec spec = command.spec();
         this.readFromSource = keys.length == 1 && !spec.write() && !spec.mayDelete() && !spec.streams()
                 && spec.kind() == CommandKind.KEYED && task.mayReadFromSource();
+        this.blindSet = command.argc() == 3 && spec.name().equals("SET") && task.mayReadFromSource();
     }
 
     public void start() {
         if (readFromSource) {
             sendSourceRead();
+        } else if (blindSet && !destination.awaitingPromotion()) {
+            sendBlindSet();
         } else {
             step();
+        }
+    }
+
+    /**
+     * {@code SET key value} replaces whatever the source has, so nothing needs to move: the SET
+     * runs here first, then the source's (now obsolete) copy is deleted, and only then is the
+     * client answered. Until that DEL, readers still get the old value from the source, which is
+     * right while the SET has not been acknowledged; a write that needs the old value finds the
+     * key here (MIGRATE answers BUSYKEY) and clears the source's copy through UMSYNC first.
+     */
+    private void sendBlindSet() {
+        phase = Phase.BLIND_SET;
+        blindKey = command.argBytes(keys[0]);
+        stats.importBlindSets.increment();
+        loop.group(destination).connection(sessionId).send(command.detachRaw(), this);
+    }
+
+    private void blindSetDone(ByteBuf reply) {
+        if (!startsWith(reply, reply.readerIndex(), OK)) {
+            command.complete(reply); // not applied (an error): nothing to clean up
+            return;
+        }
+        blindReply = reply;
+        phase = Phase.BLIND_DEL;
+        loop.redisGroupFor(task.meta().srcNodeAddress()).connection(sessionId).send(encode("DEL", blindKey), this);
+    }
+
+    private void blindDelDone(ByteBuf reply) {
+        boolean deleted = reply.getByte(reply.readerIndex()) == ':';
+        reply.release();
+        if (deleted) {
+            command.complete(blindReply);
+        } else {
+            blindReply.release();
+            command.complete(Replies.error(loop.alloc(),
+                    "MIGRATION_FORWARD: the value was written, but its old copy on the source node could not be deleted"));
         }
     }
 
@@ -119,6 +161,7 @@ public final class Importer implements ReplyTarget {
     private static final byte[] SOURCE_HAS_KEY = "*2\r\n:1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SOURCE_LACKS_KEY = "*2\r\n:0\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
 
     private static boolean startsWith(ByteBuf b, int at, byte[] prefix) {
@@ -141,7 +184,7 @@ public final class Importer implements ReplyTarget {
             then.run();
             return;
         }
-        if (deleting) {
+        if (deleting || phase == Phase.UMSYNC) {
             sendUmsync(command.argBytes(keys[index]));
         } else {
             sendMigrate();
@@ -192,6 +235,15 @@ public final class Importer implements ReplyTarget {
 
     @Override
     public void complete(ByteBuf reply) {
+        // a blind SET finishes even for a client that went away: the source's copy must go
+        if (phase == Phase.BLIND_SET) {
+            blindSetDone(reply);
+            return;
+        }
+        if (phase == Phase.BLIND_DEL) {
+            blindDelDone(reply);
+            return;
+        }
         if (phase == Phase.SOURCE_READ) {
             if (command.isCancelled()) {
                 reply.release();
@@ -217,12 +269,19 @@ public final class Importer implements ReplyTarget {
                 stats.importPulledKeys.increment();
                 index = keys.length;
                 step();
-            } else if (text.equals("+NOKEY") || (type == '-' && text.contains("BUSYKEY"))) {
-                // not on the source (moved already, or never there); or we already have a newer
-                // value, which wins (the source's stale copy is deleted by the scan)
+            } else if (text.equals("+NOKEY")) {
+                // not on the source: moved already, or never there
                 stats.importedKeysLocal.increment();
                 index = keys.length;
                 step();
+            } else if (type == '-' && text.contains("BUSYKEY")) {
+                // we have a newer value of some key and the source an obsolete copy (a blind SET
+                // in progress, or a source promoted after a failover): MIGRATE left it there; the
+                // migrating proxy deletes such copies (UMSYNC) before the command may run, so that
+                // no reader is answered from them afterwards
+                stats.importBusyKeys.increment();
+                index = 0;
+                sendUmsync(command.argBytes(keys[0]));
             } else {
                 fail("MIGRATION_FORWARD: failed to access source node: " + (type == '-' ? text.substring(1) : text));
             }

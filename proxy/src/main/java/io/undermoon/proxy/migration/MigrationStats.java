@@ -17,6 +17,8 @@ public final class MigrationStats {
     public final LongAdder umsyncRetries = new LongAdder();
     public final LongAdder importSourceReads = new LongAdder();
     public final LongAdder importSourceReadsServed = new LongAdder();
+    public final LongAdder importBlindSets = new LongAdder();
+    public final LongAdder importBusyKeys = new LongAdder();
     public final LongAdder importPulls = new LongAdder();
     public final LongAdder importPulledKeys = new LongAdder();
     public final LongAdder importedKeysLocal = new LongAdder();
@@ -36,6 +38,8 @@ public final class MigrationStats {
         m.put("migrating_source_errors", sourceErrors.sum());
         m.put("importing_source_reads", importSourceReads.sum());
         m.put("importing_source_reads_served", importSourceReadsServed.sum());
+        m.put("importing_blind_sets", importBlindSets.sum());
+        m.put("importing_pulls_busy", importBusyKeys.sum());
         m.put("importing_pulls", importPulls.sum());
         m.put("importing_pulls_moving_keys", importPulledKeys.sum());
         m.put("importing_pulls_without_keys", importedKeysLocal.sum());
