@@ -309,16 +309,13 @@ public final class MigratingTask implements MigrationTaskHandle {
                 return;
             }
             try {
-                cursor = mover.scanOnce(cursor, (int) config.scanCount());
+                cursor = mover.scanOnce(cursor, (int) config.scanCount(), pauseNanos);
             } catch (IOException e) {
                 stats.sourceErrors.increment();
                 LOG.warn("migration {}: {}; retrying", identity, e.getMessage());
                 mover.close();
                 Thread.sleep(50);
                 continue;
-            }
-            if (pauseNanos > 0) {
-                Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
             }
         } while (!cursor.equals("0"));
         LOG.info("migration {}: all keys copied", identity);
