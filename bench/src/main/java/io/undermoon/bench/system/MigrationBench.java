@@ -28,7 +28,7 @@ public final class MigrationBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new java.util.HashMap<>(Map.of("--keys", "500000", "--value-size", "512", "--limit", "2",
-                "--scan-count", "", "--clients", "8", "--official", "true", "--settle", "10"));
+                "--scan-count", "", "--scan-interval", "", "--clients", "8", "--official", "true", "--settle", "10"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
         }
@@ -43,11 +43,14 @@ public final class MigrationBench {
                 .runtime(LocalCluster.Runtime.ofRepository(Repository.root())).start()) {
             lc.createCluster("mycluster", 4);
             lc.awaitServing("mycluster", 4, Duration.ofSeconds(120));
-            if (!o.get("--scan-count").isEmpty()) {
-                var r = lc.http("PATCH", "/api/v3/clusters/config/mycluster",
-                        "{\"migration_scan_count\":\"" + o.get("--scan-count") + "\"}");
-                System.out.println("migration_scan_count " + o.get("--scan-count") + ": HTTP " + r.statusCode());
-                Thread.sleep(2000);
+            for (String option : new String[] {"scan-count", "scan-interval"}) {
+                String value = o.get("--" + option);
+                if (!value.isEmpty()) {
+                    String field = "migration_" + option.replace('-', '_');
+                    var r = lc.http("PATCH", "/api/v3/clusters/config/mycluster", "{\"" + field + "\":\"" + value + "\"}");
+                    System.out.println(field + " " + value + ": HTTP " + r.statusCode());
+                    Thread.sleep(2000);
+                }
             }
             LocalCluster.ProxyNode first = lc.servingProxies("mycluster").get(0);
             long t0 = System.nanoTime();
