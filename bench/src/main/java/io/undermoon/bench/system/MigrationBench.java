@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 
@@ -102,7 +104,10 @@ public final class MigrationBench {
             }
         }
         if (Boolean.parseBoolean(o.get("--official"))) {
-            official(keys, valueSize);
+            official(keys, valueSize, 0, settleMillis);
+            if (clients > 0) {
+                official(keys, valueSize, clients, settleMillis);
+            }
         }
     }
 
@@ -135,8 +140,12 @@ public final class MigrationBench {
         return n;
     }
 
-    /** The same data on a 2-node official Redis Cluster: half of the slots resharded to the empty node. */
-    private static void official(long keys, int valueSize) throws Exception {
+    /**
+     * The same data on a 2-node official Redis Cluster: half of the slots resharded to the empty
+     * node; with {@code clients} &gt; 0, under the same client load as ours, measured before and
+     * during the reshard.
+     */
+    private static void official(long keys, int valueSize, int clients, long settleMillis) throws Exception {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -159,13 +168,30 @@ public final class MigrationBench {
                 to = b.clusterMyId();
             }
             long before = dbsize(nodes.get(1));
+            Throughput load = null;
+            long loadBefore = 0;
+            if (clients > 0) {
+                Set<HostAndPort> seeds = Set.of(new HostAndPort("127.0.0.1", nodes.get(0).port()));
+                load = new Throughput(() -> new JedisCluster(seeds, 5000, 10), clients, keys, valueSize);
+                Thread.sleep(settleMillis + 2000);
+                loadBefore = load.elapsedMillis();
+            }
             long t0 = System.nanoTime();
             run("redis-cli", "--cluster", "reshard", nodes.get(0).address(), "--cluster-from", from, "--cluster-to", to,
                     "--cluster-slots", "8192", "--cluster-yes", "--cluster-pipeline", "16");
             double secs = (System.nanoTime() - t0) / 1e9;
             long moved = dbsize(nodes.get(1)) - before;
-            System.out.printf("%nofficial Redis Cluster, 2 nodes, redis-cli --cluster reshard of 8192 of 16384 slots to an empty node (--cluster-pipeline 16): "
-                    + "%d keys in %.1f s: %.0f keys/s%n", moved, secs, moved / secs);
+            System.out.printf("%nofficial Redis Cluster, 2 nodes, redis-cli --cluster reshard of 8192 of 16384 slots to an empty node (--cluster-pipeline 16)%s: "
+                    + "%d keys in %.1f s: %.0f keys/s%n", clients > 0 ? ", with " + clients + " client threads" : "", moved, secs,
+                    moved / secs);
+            if (load != null) {
+                long loadEnd = load.elapsedMillis();
+                double b = load.rate(2000, loadBefore);
+                double d = load.rate(loadBefore, loadEnd);
+                System.out.printf("official client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx); "
+                        + "client errors: %d%n", clients, b, d, d / b, load.errors());
+                load.close();
+            }
         } finally {
             nodes.forEach(RedisProcess::close);
         }
