@@ -90,23 +90,18 @@ public final class LoopResources {
 
     /** A group for a peer proxy (with our password's AUTH, when we have one). */
     public BackendGroup groupFor(String address) {
-        BackendGroup g = extraGroups.get(address);
-        if (g == null) {
-            g = new BackendGroup(this, address, connectionsPerBackend, backendTimeoutNanos);
-            if (peerAuth != null) {
-                g.setInitCommand(peerAuth);
-            }
-            extraGroups.put(address, g);
-        }
-        return g;
+        return extraGroups.computeIfAbsent(address, a -> newGroup(a, peerAuth));
     }
 
     /** A group for a Redis that is not a local backend (a migration's source Redis): no AUTH. */
     public BackendGroup redisGroupFor(String address) {
-        BackendGroup g = redisGroups.get(address);
-        if (g == null) {
-            g = new BackendGroup(this, address, connectionsPerBackend, backendTimeoutNanos);
-            redisGroups.put(address, g);
+        return redisGroups.computeIfAbsent(address, a -> newGroup(a, null));
+    }
+
+    private BackendGroup newGroup(String address, ByteBuf initCommand) {
+        BackendGroup g = new BackendGroup(this, address, connectionsPerBackend, backendTimeoutNanos);
+        if (initCommand != null) {
+            g.setInitCommand(initCommand);
         }
         return g;
     }

@@ -1,6 +1,7 @@
 package io.undermoon.proxy.migration;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.undermoon.proxy.backend.BackendConnection;
 import io.undermoon.proxy.backend.LoopResources;
 import io.undermoon.proxy.command.CommandKind;
@@ -29,9 +30,6 @@ public final class Importer implements ReplyTarget {
 
     /** Consumes a reply nobody needs (MULTI's OK, the QUEUED of a transaction's commands). */
     private static final ReplyTarget DISCARD = ByteBuf::release;
-
-    /** How long the source Redis may block on the destination during one pull (MIGRATE's timeout). */
-    static final long MIGRATE_TIMEOUT_MILLIS = 2000;
 
     /** Retries of a UMSYNC the source answered MIGRATION_TASK_NOT_FOUND before it knew the task. */
     private static final int UNCONFIRMED_RETRIES = 500;
@@ -129,14 +127,10 @@ public final class Importer implements ReplyTarget {
         phase = Phase.SOURCE_READ;
         stats.importSourceReads.increment();
         BackendConnection conn = loop.redisGroupFor(task.meta().srcNodeAddress()).connection(sessionId);
-        ByteBuf multi = loop.alloc().buffer(16);
-        RespWriter.command(multi, List.of(MULTI));
-        conn.send(multi, DISCARD);
+        conn.send(MULTI.duplicate(), DISCARD);
         conn.send(encode("EXISTS", command.argBytes(keys[0])), DISCARD);
         conn.send(command.raw().retainedDuplicate(), DISCARD);
-        ByteBuf exec = loop.alloc().buffer(16);
-        RespWriter.command(exec, List.of(EXEC));
-        conn.send(exec, this);
+        conn.send(EXEC.duplicate(), this);
     }
 
     /** Handles the EXEC reply of {@link #sendSourceRead}. */
@@ -160,9 +154,16 @@ public final class Importer implements ReplyTarget {
 
     private static final byte[] SOURCE_HAS_KEY = "*2\r\n:1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SOURCE_LACKS_KEY = "*2\r\n:0\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteBuf MULTI = constant("MULTI");
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteBuf EXEC = constant("EXEC");
+
+    /** A command sent as is many times: never freed, written through duplicates. */
+    private static ByteBuf constant(String name) {
+        ByteBuf b = Unpooled.buffer(16);
+        RespWriter.command(b, List.of(name.getBytes(StandardCharsets.US_ASCII)));
+        return Unpooled.unreleasableBuffer(b);
+    }
 
     private static boolean startsWith(ByteBuf b, int at, byte[] prefix) {
         if (b.writerIndex() - at < prefix.length) {
@@ -195,21 +196,13 @@ public final class Importer implements ReplyTarget {
     private void sendMigrate() {
         phase = Phase.MIGRATE;
         stats.importPulls.increment();
-        String dst = task.meta().dstNodeAddress();
-        int colon = dst.lastIndexOf(':');
-        int size = 64 + dst.length();
+        MigrateHead head = task.migrateHead();
+        int size = head.headSize();
         for (int k : keys) {
             size += command.argLength(k) + 16;
         }
         ByteBuf b = loop.alloc().buffer(size);
-        RespWriter.arrayHeader(b, 7 + keys.length);
-        RespWriter.bulk(b, "MIGRATE");
-        RespWriter.bulk(b, dst.substring(0, colon));
-        RespWriter.bulk(b, dst.substring(colon + 1));
-        RespWriter.bulk(b, "");
-        RespWriter.bulk(b, "0");
-        RespWriter.bulk(b, Long.toString(MIGRATE_TIMEOUT_MILLIS));
-        RespWriter.bulk(b, "KEYS");
+        head.writeHead(b, keys.length);
         for (int k : keys) {
             RespWriter.bulkHeader(b, command.argLength(k));
             b.writeBytes(command.raw(), command.argOffset(k), command.argLength(k));

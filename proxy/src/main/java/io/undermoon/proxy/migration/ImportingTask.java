@@ -16,6 +16,7 @@ public final class ImportingTask implements MigrationTaskHandle {
     private volatile MigrationState state;
     private volatile boolean sourceKnowsTask;
     private final boolean startedFresh;
+    private final MigrateHead migrateHead;
 
     /** @param initial PRE_CHECK, or PRE_SWITCH when this proxy already serves the range */
     ImportingTask(MigrationTask identity, Runnable onChange, MigrationState initial) {
@@ -24,6 +25,12 @@ public final class ImportingTask implements MigrationTaskHandle {
         this.state = initial;
         this.sourceKnowsTask = initial == MigrationState.PRE_CHECK;
         this.startedFresh = initial == MigrationState.PRE_CHECK;
+        this.migrateHead = new MigrateHead(identity.meta().dstNodeAddress(), MigrateHead.TIMEOUT_MILLIS);
+    }
+
+    /** The MIGRATE that pulls keys from the source Redis to ours. */
+    MigrateHead migrateHead() {
+        return migrateHead;
     }
 
     /**

@@ -37,16 +37,10 @@ final class KeyMover {
     private static final byte[] EXISTS = bytes("EXISTS");
     private static final byte[] MEMORY = bytes("MEMORY");
     private static final byte[] USAGE = bytes("USAGE");
-    private static final byte[] MIGRATE = bytes("MIGRATE");
-    private static final byte[] KEYS = bytes("KEYS");
-    private static final byte[] NO_KEY = new byte[0];
-    private static final byte[] DB_ZERO = bytes("0");
 
     private final String sourceAddress;
     private final String destinationAddress;
-    private final byte[] destinationHost;
-    private final byte[] destinationPort;
-    private final byte[] migrateTimeout;
+    private final MigrateHead migrate;
     private final RangeList ranges;
     private final Duration timeout;
     private final MigrationStats stats;
@@ -63,10 +57,7 @@ final class KeyMover {
             MigrationStats stats) {
         this.sourceAddress = sourceAddress;
         this.destinationAddress = destinationAddress;
-        int colon = destinationAddress.lastIndexOf(':');
-        this.destinationHost = bytes(destinationAddress.substring(0, colon));
-        this.destinationPort = bytes(destinationAddress.substring(colon + 1));
-        this.migrateTimeout = bytes(Long.toString(migrateTimeoutMillis));
+        this.migrate = new MigrateHead(destinationAddress, migrateTimeoutMillis);
         this.ranges = ranges;
         this.timeout = timeout;
         this.stats = stats;
@@ -199,20 +190,11 @@ final class KeyMover {
         }
         byte[][] exists = new byte[1 + keys.size()][];
         exists[0] = EXISTS;
-        byte[][] migrate = new byte[7 + keys.size()][];
-        migrate[0] = MIGRATE;
-        migrate[1] = destinationHost;
-        migrate[2] = destinationPort;
-        migrate[3] = NO_KEY;
-        migrate[4] = DB_ZERO;
-        migrate[5] = migrateTimeout;
-        migrate[6] = KEYS;
         for (int i = 0; i < keys.size(); i++) {
             exists[1 + i] = keys.get(i);
-            migrate[7 + i] = keys.get(i);
         }
         cmds.add(exists);
-        cmds.add(migrate);
+        cmds.add(migrate.command(keys));
     }
 
     /** Checks the replies of {@link #addMove} starting at {@code at}; counts; resolves BUSYKEY. */

@@ -75,9 +75,9 @@ public final class MigratingTask implements MigrationTaskHandle {
         this.release = release;
         MigrationMeta meta = identity.meta();
         this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, Importer.MIGRATE_TIMEOUT_MILLIS, stats);
+                DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats);
         this.syncMover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, Importer.MIGRATE_TIMEOUT_MILLIS, stats);
+                DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats);
     }
 
     @Override
