@@ -105,6 +105,7 @@ public final class ServerProxy implements AutoCloseable {
             }
         }, context.meta()::table);
         migrations.setImportGate(replication::flushPending);
+        migrations.setLoadSignal(context.stats()::commands);
         context.meta().setMigrations(migrations);
         UmctlCommands meta = new UmctlCommands(context, migrations);
         LocalCommands local = new LocalCommands(context, meta);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -87,17 +86,16 @@ final class KeyMover {
      * the range's keys on the source during the scan (the range is served by the destination), so
      * SCAN still returns every key that stays. When the cursor comes back to 0 the last keys are
      * moved before returning. After an IOException the same step can be retried: the keys still
-     * pending are moved again (MIGRATE of a key already moved is a no-op). {@code pauseNanos} is
-     * the pacing (migration_scan_interval): waited once the step's commands are sent, so that it
-     * overlaps their round trip rather than adding to it.
+     * pending are moved again (MIGRATE of a key already moved is a no-op). The pacing between
+     * steps is the caller's ({@link ScanPacer}).
      */
-    String scanOnce(String cursor, int count, long pauseNanos) throws IOException {
+    String scanOnce(String cursor, int count) throws IOException {
         List<byte[][]> cmds = new ArrayList<>(pending.size() + 3);
         int moveAt = cmds.size();
         addMove(cmds, pending, true);
         int scanAt = cmds.size();
         cmds.add(new byte[][] {SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count))});
-        List<RespReply> replies = source().pipeline(cmds, pauseNanos > 0 ? () -> LockSupport.parkNanos(pauseNanos) : null);
+        List<RespReply> replies = source().pipeline(cmds);
         if (!pending.isEmpty()) {
             checkMove(replies, moveAt, pending, true);
             pending = List.of();

@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,15 +55,18 @@ public final class MigratingTask implements MigrationTaskHandle {
     private final KeyMover mover;
     private final KeyMover syncMover;
     private final boolean resume;
+    private final LongSupplier load;
 
     /**
      * @param resume the range was already switched to the destination by the task this one
      *     replaces: hold its commands from the start and switch again (PRESWITCH) without ever
      *     serving it locally, see {@link MigrationManager}
+     * @param load the number of commands this proxy has received so far, for the scan's pacing
      */
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
-            Runnable onChange, Consumer<Command> release, boolean resume) {
+            Runnable onChange, Consumer<Command> release, boolean resume, LongSupplier load) {
         this.identity = identity;
+        this.load = load;
         this.resume = resume;
         if (resume) {
             this.mode = Mode.HOLD;
@@ -302,14 +306,23 @@ public final class MigratingTask implements MigrationTaskHandle {
     }
 
     private void scan(long deadline) throws InterruptedException {
-        long pauseNanos = TimeUnit.MICROSECONDS.toNanos(config.scanInterval());
+        ScanPacer pacer = new ScanPacer(load, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
         String cursor = "0";
         do {
             if (stopped || System.nanoTime() - deadline > 0) {
                 return;
             }
             try {
-                cursor = mover.scanOnce(cursor, (int) config.scanCount(), pauseNanos);
+                long t0 = System.nanoTime();
+                cursor = mover.scanOnce(cursor, (int) config.scanCount());
+                long t1 = System.nanoTime();
+                long pause = pacer.pauseAfter(t1 - t0, t1);
+                stats.scanSteps.increment();
+                if (pause > 0) {
+                    stats.scanStepsPaced.increment();
+                    stats.scanPauseMicros.add(pause / 1000);
+                    Thread.sleep(Duration.ofNanos(pause));
+                }
             } catch (IOException e) {
                 stats.sourceErrors.increment();
                 LOG.warn("migration {}: {}; retrying", identity, e.getMessage());

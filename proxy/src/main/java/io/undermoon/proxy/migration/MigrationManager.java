@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
     private volatile Map<MigrationTask, MigrationTaskHandle> tasks = Map.of();
     private volatile java.util.function.Predicate<String> flushPending = node -> false;
     private final List<MigratingTask> toStart = new ArrayList<>();
+    private volatile LongSupplier load = () -> 0;
 
     /**
      * @param onChange called when a task changes state (the topology shown to clients depends on it)
@@ -78,6 +80,14 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
         this.flushPending = flushPendingForNode;
     }
 
+    /**
+     * The count of commands this proxy has received, which the scans read to pace themselves:
+     * unpaced while nobody is served, yielding to clients otherwise (see {@link ScanPacer}).
+     */
+    public void setLoadSignal(LongSupplier commandsReceived) {
+        this.load = commandsReceived;
+    }
+
     /** Brings the task set in line with new metadata. Call {@link #startNew()} after publishing routes. */
     public synchronized void reconcile(String clusterName, Map<String, List<SlotRange>> local, ClusterConfig config) {
         Map<MigrationTask, MigrationTaskHandle> next = new LinkedHashMap<>();
@@ -93,7 +103,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
                 } else if (id.isMigrating()) {
                     boolean resume = switchedBefore(id, MigrationState.SCANNING);
                     MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange, release,
-                            resume);
+                            resume, load);
                     next.put(id, t);
                     toStart.add(t);
                 } else if (switchedBefore(id, MigrationState.PRE_SWITCH)) {

@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counters of every migration this proxy took part in, for UMCTL STATS and the docs' benchmarks. */
 public final class MigrationStats {
     public final LongAdder scannedKeys = new LongAdder();
+    public final LongAdder scanSteps = new LongAdder();
+    public final LongAdder scanStepsPaced = new LongAdder();
+    public final LongAdder scanPauseMicros = new LongAdder();
     public final LongAdder movedKeys = new LongAdder();
     public final LongAdder movedBytes = new LongAdder();
     public final LongAdder busyKeys = new LongAdder();
@@ -29,6 +32,9 @@ public final class MigrationStats {
     public List<String> lines() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("migrating_scanned_keys", scannedKeys.sum());
+        m.put("migrating_scan_steps", scanSteps.sum());
+        m.put("migrating_scan_steps_paced", scanStepsPaced.sum());
+        m.put("migrating_scan_pause_ms", scanPauseMicros.sum() / 1000);
         m.put("migrating_moved_keys", movedKeys.sum());
         m.put("migrating_moved_bytes", movedBytes.sum());
         m.put("migrating_busy_keys", busyKeys.sum());

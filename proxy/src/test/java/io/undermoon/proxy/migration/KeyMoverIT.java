@@ -96,7 +96,7 @@ class KeyMoverIT {
                 String cursor = "0";
                 int steps = 0;
                 do {
-                    cursor = mover.scanOnce(cursor, 16, 0);
+                    cursor = mover.scanOnce(cursor, 16);
                     steps++;
                 } while (!cursor.equals("0") && steps < 10_000);
                 assertThat(cursor).isEqualTo("0");

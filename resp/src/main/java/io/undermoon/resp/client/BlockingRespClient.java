@@ -115,14 +115,6 @@ public final class BlockingRespClient implements AutoCloseable {
      * bounds the whole exchange. Error replies are returned, not thrown.
      */
     public List<RespReply> pipeline(List<byte[][]> commands) throws IOException {
-        return pipeline(commands, null);
-    }
-
-    /**
-     * As {@link #pipeline(List)}, running {@code whileWaiting} (if not null) after the commands
-     * were sent and before their replies are read: a pause that overlaps the round trip.
-     */
-    public List<RespReply> pipeline(List<byte[][]> commands, Runnable whileWaiting) throws IOException {
         if (broken || socket.isClosed()) {
             throw new IOException("connection is closed");
         }
@@ -140,9 +132,6 @@ public final class BlockingRespClient implements AutoCloseable {
                 }
             }
             out.flush();
-            if (whileWaiting != null) {
-                whileWaiting.run();
-            }
             List<RespReply> replies = new ArrayList<>(commands.size());
             for (int i = 0; i < commands.size(); i++) {
                 replies.add(reader.read());
