@@ -92,6 +92,9 @@ public final class MigrationBench {
                     timeline.append(String.format(" %.0f", load.rate(t, Math.min(t + 2000, migEnd))));
                 }
                 System.out.println(timeline);
+                System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all%n",
+                        counter(lc, "migrating_scan_steps"), counter(lc, "migrating_scan_steps_paced"),
+                        counter(lc, "migrating_scan_pause_ms"));
             }
             try (JedisCluster jc = Probes.client(lc, 5000, 10)) {
                 long missing = 0;
@@ -125,15 +128,17 @@ public final class MigrationBench {
      * pull that moved something counts one key: the load here is single-key commands).
      */
     private static long movedKeys(LocalCluster lc) throws Exception {
+        return counter(lc, "migrating_moved_keys") + counter(lc, "importing_pulls_moving_keys");
+    }
+
+    /** The sum of one UMCTL STATS counter over every proxy. */
+    private static long counter(LocalCluster lc, String name) throws Exception {
         long n = 0;
         for (LocalCluster.ProxyNode p : lc.proxies()) {
-            Object stats = Resp.command(p.address(), "UMCTL", "STATS");
-            for (Object line : (List<?>) stats) {
+            for (Object line : (List<?>) Resp.command(p.address(), "UMCTL", "STATS")) {
                 String s = String.valueOf(line);
-                for (String counter : new String[] {"migrating_moved_keys: ", "importing_pulls_moving_keys: "}) {
-                    if (s.startsWith(counter)) {
-                        n += Long.parseLong(s.substring(counter.length()));
-                    }
+                if (s.startsWith(name + ": ")) {
+                    n += Long.parseLong(s.substring(name.length() + 2));
                 }
             }
         }

@@ -36,6 +36,9 @@ final class KeyMover {
     private static final byte[] EXISTS = bytes("EXISTS");
     private static final byte[] MEMORY = bytes("MEMORY");
     private static final byte[] USAGE = bytes("USAGE");
+    private static final byte[] INFO = bytes("INFO");
+    private static final byte[] STATS = bytes("stats");
+    private static final String TOTAL_COMMANDS = "total_commands_processed:";
 
     private final String sourceAddress;
     private final String destinationAddress;
@@ -47,6 +50,8 @@ final class KeyMover {
     private BlockingRespClient destination;
     /** Keys of the range the last SCAN returned, moved in the same write as the next SCAN. */
     private List<byte[]> pending = List.of();
+    /** Commands this mover sent to the source, to tell them from everybody else's. */
+    private long sentToSource;
 
     /**
      * @param migrateTimeoutMillis how long the source Redis may block on the destination in one
@@ -95,7 +100,7 @@ final class KeyMover {
         addMove(cmds, pending, true);
         int scanAt = cmds.size();
         cmds.add(new byte[][] {SCAN, bytes(cursor), COUNT, bytes(Integer.toString(count))});
-        List<RespReply> replies = source().pipeline(cmds);
+        List<RespReply> replies = toSource(cmds);
         if (!pending.isEmpty()) {
             checkMove(replies, moveAt, pending, true);
             pending = List.of();
@@ -170,7 +175,7 @@ final class KeyMover {
         }
         List<byte[][]> cmds = new ArrayList<>(2);
         addMove(cmds, keys, false);
-        checkMove(source().pipeline(cmds), 0, keys, false);
+        checkMove(toSource(cmds), 0, keys, false);
     }
 
     /**
@@ -233,7 +238,7 @@ final class KeyMover {
         for (byte[] k : keys) {
             checks.add(new byte[][] {EXISTS, k});
         }
-        List<RespReply> atSource = source().pipeline(checks);
+        List<RespReply> atSource = toSource(checks);
         List<RespReply> atDestination = destination().pipeline(checks);
         List<byte[]> toDelete = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -253,12 +258,42 @@ final class KeyMover {
             for (int i = 0; i < toDelete.size(); i++) {
                 del[i + 1] = toDelete.get(i);
             }
-            RespReply d = source().command(del);
+            RespReply d = toSource(List.<byte[][]>of(del)).get(0);
             if (d instanceof RespReply.Error e) {
                 throw new IOException("DEL failed on " + sourceAddress + ": " + e.message());
             }
         }
         return toDelete.size();
+    }
+
+    private List<RespReply> toSource(List<byte[][]> cmds) throws IOException {
+        sentToSource += cmds.size();
+        return source().pipeline(cmds);
+    }
+
+    /**
+     * How many commands the source Redis has processed for others than this mover
+     * ({@code total_commands_processed} of {@code INFO stats}, minus what this mover sent): the
+     * load of the clients on the source, whichever proxy they come through (the importing proxy's
+     * reads and pulls go straight to it). One round trip; call it now and then, not per step.
+     */
+    long othersCommandsOnSource() throws IOException {
+        RespReply r = toSource(List.<byte[][]>of(new byte[][] {INFO, STATS})).get(0);
+        if (r instanceof RespReply.Bulk b) {
+            String text = b.text();
+            int at = text.indexOf(TOTAL_COMMANDS);
+            if (at >= 0) {
+                int from = at + TOTAL_COMMANDS.length();
+                int to = from;
+                while (to < text.length() && Character.isDigit(text.charAt(to))) {
+                    to++;
+                }
+                if (to > from) {
+                    return Long.parseLong(text, from, to, 10) - sentToSource;
+                }
+            }
+        }
+        throw new IOException("no total_commands_processed in INFO stats of " + sourceAddress + ": " + r);
     }
 
     void close() {

@@ -306,7 +306,7 @@ public final class MigratingTask implements MigrationTaskHandle {
     }
 
     private void scan(long deadline) throws InterruptedException {
-        ScanPacer pacer = new ScanPacer(load, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
+        ScanPacer pacer = new ScanPacer(this::loadNow, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
         String cursor = "0";
         do {
             if (stopped || System.nanoTime() - deadline > 0) {
@@ -332,6 +332,25 @@ public final class MigratingTask implements MigrationTaskHandle {
             }
         } while (!cursor.equals("0"));
         LOG.info("migration {}: all keys copied", identity);
+    }
+
+    private long lastSourceLoad;
+
+    /**
+     * The load the scan yields to: commands this proxy received plus commands the source Redis
+     * processed for others (clients reach it through the importing proxy too, and after a switch
+     * of every slot the migrating proxy may see none of them). When the source cannot be asked,
+     * counts as busy; the next step reconnects.
+     */
+    private long loadNow() {
+        long source;
+        try {
+            source = mover.othersCommandsOnSource();
+        } catch (IOException e) {
+            source = lastSourceLoad + ScanPacer.BUSY_COMMANDS;
+        }
+        lastSourceLoad = source;
+        return load.getAsLong() + source;
     }
 
     /** UMSYNC requests are served by a worker of their own, so they never wait for a scan batch. */

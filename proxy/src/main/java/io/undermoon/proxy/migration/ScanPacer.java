@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
  * slow when nobody is waiting or too greedy when clients are. So:
  *
  * <ul>
- *   <li><b>idle</b> (fewer than {@link #BUSY_COMMANDS} commands reached this proxy in the last
- *       {@link #WINDOW_NANOS}): no pause, the copy runs as fast as the source answers;
+ *   <li><b>idle</b> (fewer than {@link #BUSY_COMMANDS} commands in the last {@link #WINDOW_NANOS},
+ *       counting those this proxy received and those the source Redis processed for others than
+ *       the scan): no pause, the copy runs as fast as the source answers;
  *   <li><b>busy</b>: after a step that took {@code w} (its round trip: SCAN plus the MIGRATE of the
  *       previous step's keys), a pause of {@code max(scan_interval - w, YIELD_FACTOR x w)}, so the
  *       copy keeps at most a third of its connection's time, less as the source gets slower under
@@ -17,8 +18,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code scan_interval} 0: never a pause (the operator asked for speed over the clients).
  * </ul>
  *
- * Used by the scan's thread only; the command counter is the proxy's (summed over its event loops,
- * read without a lock; a value a moment old is fine).
+ * Used by the scan's thread only; the command count is read once per window.
  */
 final class ScanPacer {
     /** How often the load is looked at again. */
@@ -26,7 +26,7 @@ final class ScanPacer {
     /** Commands per window from which the proxy counts as busy (the coordinator alone sends a few per second). */
     static final long BUSY_COMMANDS = 20;
     /** Under load, the scan waits this many times as long as its last step took. */
-    static final long YIELD_FACTOR = 3;
+    static final long YIELD_FACTOR = 4;
 
     private final LongSupplier commands;
     private final long intervalNanos;
@@ -56,7 +56,8 @@ final class ScanPacer {
             windowCommands = commands.getAsLong();
         } else if (now - windowStart >= WINDOW_NANOS) {
             long c = commands.getAsLong();
-            busy = c - windowCommands >= BUSY_COMMANDS;
+            long served = c - windowCommands;
+            busy = served >= BUSY_COMMANDS || served < 0; // < 0: the count was reset (a restarted source)
             windowCommands = c;
             windowStart = now;
         }

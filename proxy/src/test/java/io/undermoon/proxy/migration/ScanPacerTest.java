@@ -53,6 +53,15 @@ class ScanPacerTest {
     }
 
     @Test
+    void aCountGoingBackwardsCountsAsBusy() {
+        ScanPacer p = new ScanPacer(commands::get, INTERVAL);
+        p.pauseAfter(0, 0);
+        assertThat(p.pauseAfter(0, ScanPacer.WINDOW_NANOS)).isZero();
+        commands.set(3); // the source Redis restarted: its counter began again
+        assertThat(p.pauseAfter(1 * MS, 2 * ScanPacer.WINDOW_NANOS)).isEqualTo(ScanPacer.YIELD_FACTOR * MS);
+    }
+
+    @Test
     void aZeroIntervalNeverPauses() {
         ScanPacer p = new ScanPacer(commands::get, 0);
         commands.addAndGet(1_000_000);
