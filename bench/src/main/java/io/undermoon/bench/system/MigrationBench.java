@@ -23,14 +23,16 @@ import redis.clients.jedis.JedisCluster;
  * after; then move half of the same data to the empty second node of a 2-node official Redis
  * Cluster with redis-cli --cluster reshard and report its keys/s.
  *
- *   java ... MigrationBench [--keys N] [--value-size B] [--limit L] [--scan-count C] [--clients T] [--official true|false]
+ *   java ... MigrationBench [--keys N] [--value-size B] [--limit L] [--scan-count C] [--scan-interval U] [--clients T]
+ *       [--official true|false] [--pin true|false] [--shrink true|false]
  */
 public final class MigrationBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new java.util.HashMap<>(Map.of("--keys", "500000", "--value-size", "512", "--limit", "2",
-                "--scan-count", "", "--scan-interval", "", "--clients", "8", "--official", "true", "--settle", "10"));
+                "--scan-count", "", "--scan-interval", "", "--clients", "8", "--official", "true", "--settle", "10", "--pin", "false",
+                "--shrink", "false"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
         }
@@ -54,6 +56,9 @@ public final class MigrationBench {
                     Thread.sleep(2000);
                 }
             }
+            if (Boolean.parseBoolean(o.get("--pin"))) {
+                pin(lc);
+            }
             LocalCluster.ProxyNode first = lc.servingProxies("mycluster").get(0);
             long t0 = System.nanoTime();
             KeyLoader.load("127.0.0.1", first.port(), keys, valueSize);
@@ -62,39 +67,11 @@ public final class MigrationBench {
 
             try (Throughput load = new Throughput(() -> Probes.client(lc, 5000, 10), clients, keys, valueSize)) {
                 Thread.sleep(settleMillis + 2000);
-                long beforeEnd = load.elapsedMillis();
-                long migStart = load.elapsedMillis();
-                long m0 = System.nanoTime();
-                var auto = lc.http("POST", "/api/v3/clusters/migrations/auto/mycluster/8", null);
-                long afterAuto = System.nanoTime();
-                if (auto.statusCode() != 200) {
-                    throw new IllegalStateException("auto-scale failed: HTTP " + auto.statusCode() + " " + auto.body());
+                long[] after = scale(lc, load, 4, 8, 2000, load.elapsedMillis(), settleMillis, clients);
+                if (Boolean.parseBoolean(o.get("--shrink"))) {
+                    // the window after the scale-out is the "before" of the scale-in
+                    scale(lc, load, 8, 4, after[0], after[1], settleMillis, clients);
                 }
-                lc.await("the migration to finish", Duration.ofMinutes(30), () -> done(lc));
-                long m1 = System.nanoTime();
-                long migEnd = load.elapsedMillis();
-                Thread.sleep(settleMillis + 1000);
-                long afterEnd = load.elapsedMillis();
-                long moved = movedKeys(lc);
-                double secs = (m1 - m0) / 1e9;
-                double scanSecs = (m1 - afterAuto) / 1e9;
-                System.out.printf("%nscale 4 -> 8: %.1f s from the auto call to all slots committed (%.1f s after it returned), "
-                        + "%d keys moved: %.0f keys/s (%.0f keys/s after the call returned)%n",
-                        secs, scanSecs, moved, moved / secs, moved / scanSecs);
-                double before = load.rate(2000, beforeEnd);
-                double during = load.rate(migStart, migEnd);
-                double after = load.rate(migEnd + 1000, afterEnd);
-                System.out.printf("client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx), "
-                        + "after %.0f ops/s (%.2fx); client errors: %d%n", clients, before, during, during / before, after,
-                        after / before, load.errors());
-                StringBuilder timeline = new StringBuilder("during, per 2 s (ops/s):");
-                for (long t = migStart; t < migEnd; t += 2000) {
-                    timeline.append(String.format(" %.0f", load.rate(t, Math.min(t + 2000, migEnd))));
-                }
-                System.out.println(timeline);
-                System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all%n",
-                        counter(lc, "migrating_scan_steps"), counter(lc, "migrating_scan_steps_paced"),
-                        counter(lc, "migrating_scan_pause_ms"));
             }
             try (JedisCluster jc = Probes.client(lc, 5000, 10)) {
                 long missing = 0;
@@ -114,10 +91,56 @@ public final class MigrationBench {
         }
     }
 
-    private static boolean done(LocalCluster lc) {
+    /**
+     * Scales mycluster from {@code from} to {@code to} nodes with the auto API under the running
+     * load and prints time, keys moved, and the client throughput in the window [beforeStart,
+     * beforeEnd), during, and after (which it waits for); returns the after window.
+     */
+    private static long[] scale(LocalCluster lc, Throughput load, int from, int to, long beforeStart, long beforeEnd,
+            long settleMillis, int clients) throws Exception {
+        long moved0 = movedKeys(lc);
+        long steps0 = counter(lc, "migrating_scan_steps");
+        long paced0 = counter(lc, "migrating_scan_steps_paced");
+        long pause0 = counter(lc, "migrating_scan_pause_ms");
+        long migStart = load.elapsedMillis();
+        long m0 = System.nanoTime();
+        var auto = lc.http("POST", "/api/v3/clusters/migrations/auto/mycluster/" + to, null);
+        long afterAuto = System.nanoTime();
+        if (auto.statusCode() != 200) {
+            throw new IllegalStateException("auto-scale failed: HTTP " + auto.statusCode() + " " + auto.body());
+        }
+        lc.await("the migration to finish", Duration.ofMinutes(30), () -> done(lc, to));
+        long m1 = System.nanoTime();
+        long migEnd = load.elapsedMillis();
+        Thread.sleep(settleMillis + 1000);
+        long afterEnd = load.elapsedMillis();
+        long moved = movedKeys(lc) - moved0;
+        double secs = (m1 - m0) / 1e9;
+        double scanSecs = (m1 - afterAuto) / 1e9;
+        System.out.printf("%nscale %d -> %d: %.1f s from the auto call to all slots committed (%.1f s after it returned), "
+                + "%d keys moved: %.0f keys/s (%.0f keys/s after the call returned)%n",
+                from, to, secs, scanSecs, moved, moved / secs, moved / scanSecs);
+        double before = load.rate(beforeStart, beforeEnd);
+        double during = load.rate(migStart, migEnd);
+        double after = load.rate(migEnd + 1000, afterEnd);
+        System.out.printf("client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx), "
+                + "after %.0f ops/s (%.2fx); client errors: %d%n", clients, before, during, during / before, after,
+                after / before, load.errors());
+        StringBuilder timeline = new StringBuilder("during, per 2 s (ops/s):");
+        for (long t = migStart; t + 1000 < migEnd; t += 2000) {
+            timeline.append(String.format(" %.0f", load.rate(t, Math.min(t + 2000, migEnd))));
+        }
+        System.out.println(timeline);
+        System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all%n",
+                counter(lc, "migrating_scan_steps") - steps0, counter(lc, "migrating_scan_steps_paced") - paced0,
+                counter(lc, "migrating_scan_pause_ms") - pause0);
+        return new long[] {migEnd + 1000, afterEnd};
+    }
+
+    private static boolean done(LocalCluster lc, int nodes) {
         try {
             JsonNode i = JSON.readTree(lc.http("GET", "/api/v3/clusters/info/mycluster", null).body());
-            return !i.path("is_migrating").asBoolean(true) && i.path("node_number_with_slots").asInt() == 8;
+            return !i.path("is_migrating").asBoolean(true) && i.path("node_number_with_slots").asInt() == nodes;
         } catch (Exception e) {
             return false;
         }
@@ -129,6 +152,34 @@ public final class MigrationBench {
      */
     private static long movedKeys(LocalCluster lc) throws Exception {
         return counter(lc, "migrating_moved_keys") + counter(lc, "importing_pulls_moving_keys");
+    }
+
+    /**
+     * Scaling out adds hardware; on one machine that is emulated by CPU affinity: the proxies
+     * serving the cluster before scaling and their Redis run on core 0 (the machine the cluster
+     * had), the free proxies that the scale-out adds and their Redis on core 1 (the machine it
+     * adds). The broker, the coordinator and the load generator are not pinned. Threads started
+     * later inherit their process's affinity.
+     */
+    private static void pin(LocalCluster lc) throws Exception {
+        List<LocalCluster.ProxyNode> serving = lc.servingProxies("mycluster");
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < 2) {
+            throw new IllegalStateException("--pin needs 2 cores, this machine has " + cores);
+        }
+        for (LocalCluster.ProxyNode p : lc.proxies()) {
+            int cpu = serving.contains(p) ? 0 : 1;
+            for (long pid : new long[] {p.process().pid(), p.redis1().pid(), p.redis2().pid()}) {
+                Process t = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(cpu), Long.toString(pid))
+                        .redirectErrorStream(true).start();
+                String out = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (t.waitFor() != 0) {
+                    throw new IllegalStateException("taskset failed for pid " + pid + ": " + out);
+                }
+            }
+            System.out.printf("pinned %s (%s) and its Redis to core %d%n", p.address(),
+                    serving.contains(p) ? "serving before the scale-out" : "added by the scale-out", cpu);
+        }
     }
 
     /** The sum of one UMCTL STATS counter over every proxy. */

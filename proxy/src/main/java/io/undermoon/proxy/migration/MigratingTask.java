@@ -56,6 +56,8 @@ public final class MigratingTask implements MigrationTaskHandle {
     private final KeyMover syncMover;
     private final boolean resume;
     private final LongSupplier load;
+    /** The source's load last read by the scan (its thread only). */
+    private long lastSourceLoad;
 
     /**
      * @param resume the range was already switched to the destination by the task this one
@@ -333,8 +335,6 @@ public final class MigratingTask implements MigrationTaskHandle {
         } while (!cursor.equals("0"));
         LOG.info("migration {}: all keys copied", identity);
     }
-
-    private long lastSourceLoad;
 
     /**
      * The load the scan yields to: commands this proxy received plus commands the source Redis

@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  *       counting those this proxy received and those the source Redis processed for others than
  *       the scan): no pause, the copy runs as fast as the source answers;
  *   <li><b>busy</b>: after a step that took {@code w} (its round trip: SCAN plus the MIGRATE of the
- *       previous step's keys), a pause of {@code max(scan_interval - w, YIELD_FACTOR x w)}, so the
- *       copy keeps at most a third of its connection's time, less as the source gets slower under
- *       the clients' load, and at least the configured scan_interval between two steps;
+ *       previous step's keys), a pause of {@code max(scan_interval - w, min(YIELD_FACTOR x w,
+ *       1 s))}, so the copy keeps at most a fifth of its connection's time, less as the source gets
+ *       slower under the clients' load, and at least the configured scan_interval between steps;
  *   <li>{@code scan_interval} 0: never a pause (the operator asked for speed over the clients).
  * </ul>
  *
@@ -27,6 +27,8 @@ final class ScanPacer {
     static final long BUSY_COMMANDS = 20;
     /** Under load, the scan waits this many times as long as its last step took. */
     static final long YIELD_FACTOR = 4;
+    /** The yield's cap (a step that moved one huge key must not stop the copy for long). */
+    static final long MAX_YIELD_NANOS = 1_000_000_000L;
 
     private final LongSupplier commands;
     private final long intervalNanos;
@@ -64,7 +66,7 @@ final class ScanPacer {
         if (!busy) {
             return 0;
         }
-        return Math.max(intervalNanos - workNanos, YIELD_FACTOR * Math.max(0, workNanos));
+        return Math.max(intervalNanos - workNanos, Math.min(MAX_YIELD_NANOS, YIELD_FACTOR * Math.max(0, workNanos)));
     }
 
     boolean busy() {

@@ -39,6 +39,8 @@ class ScanPacerTest {
         assertThat(p.busy()).isTrue();
         // a fast step: the configured interval still separates two steps
         assertThat(p.pauseAfter(100_000, next + MS)).isEqualTo(INTERVAL - 100_000);
+        // a step that moved one huge key: the yield is capped
+        assertThat(p.pauseAfter(900 * MS, next + 2 * MS)).isEqualTo(ScanPacer.MAX_YIELD_NANOS);
     }
 
     @Test
