@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * A failover during a migration restarts it under a new identity (new epoch, the failed side's
@@ -198,5 +200,69 @@ class MigrationFailoverIT {
         for (String k : keys) {
             assertThat(Resp.command(address(p4), "GET", k)).as("GET " + k).isEqualTo("v2");
         }
+    }
+
+    /**
+     * The destination proxy dies while the scan runs, its Redis lives on, and its replica is
+     * promoted in its place (what the broker does). Keys moved to the orphaned Redis after that
+     * promotion would be gone from the cluster: the scan must stop moving as soon as the importing
+     * proxy stops confirming the switch (found by the chaos harness: ballast keys lost after a
+     * proxy restart during a scale-out).
+     */
+    @Test
+    void theScanMovesNothingOnceTheDestinationProxyIsGone() throws Exception {
+        RedisProcess s = redis();
+        RedisProcess d = redis();
+        RedisProcess dReplica = redis();
+        ServerProxy p1 = proxy();
+        ServerProxy p2 = proxy();
+        replicate(dReplica, d);
+        List<String> keys = keysInRange(2000);
+        for (String k : keys) {
+            assertThat(Resp.command(s.address(), "SET", k, "v")).isEqualTo("+OK");
+        }
+        // clients keep the source busy, so the scan is paced: one step of about 4 keys every 50 ms
+        AtomicBoolean loading = new AtomicBoolean(true);
+        Thread load = Thread.ofVirtual().start(() -> {
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                while (loading.get()) {
+                    j.ping();
+                }
+            }
+        });
+        resources.add(() -> {
+            loading.set(false);
+            load.join();
+        });
+        String m = meta(2, p1, s, p2, d);
+        String config = " CONFIG migration_scan_interval 50000 migration_scan_count 4";
+        send(p2, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + d.address() + " 1 8192-16383 " + d.address() + " IMPORTING 1 "
+                + RANGE + " " + m + " PEER " + address(p1) + " 1 0-4095 " + address(p1) + " MIGRATING 1 " + RANGE + " " + m
+                + config);
+        send(p1, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + s.address() + " 1 0-4095 " + s.address() + " MIGRATING 1 "
+                + RANGE + " " + m + " PEER " + address(p2) + " 1 8192-16383 " + address(p2) + " IMPORTING 1 " + RANGE + " " + m
+                + config);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dbsize(d) >= 20);
+
+        p2.close(); // the destination proxy dies, its Redis does not
+        Thread.sleep(200); // the coordinator would need at least this long to notice and promote
+        promote(dReplica, d);
+        long atPromotion = dbsize(d);
+        Thread.sleep(1000); // the source has not heard of the new metadata yet
+
+        assertThat(dbsize(d)).as("keys moved to the orphaned destination after the promotion").isEqualTo(atPromotion);
+        List<String> lost = new ArrayList<>();
+        for (String k : keys) {
+            if (":0".equals(Resp.command(s.address(), "EXISTS", k)) && ":0".equals(Resp.command(dReplica.address(), "EXISTS", k))) {
+                lost.add(k);
+            }
+        }
+        assertThat(lost).as("keys neither on the source nor on the promoted destination").isEmpty();
+        assertThat(String.valueOf(Resp.command(address(p1), "UMCTL", "STATS")))
+                .containsPattern("migrating_destination_unconfirmed: [1-9]");
+    }
+
+    private static long dbsize(RedisProcess r) throws Exception {
+        return Long.parseLong(String.valueOf(Resp.command(r.address(), "DBSIZE")).substring(1));
     }
 }

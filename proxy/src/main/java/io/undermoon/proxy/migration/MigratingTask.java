@@ -309,10 +309,15 @@ public final class MigratingTask implements MigrationTaskHandle {
 
     private void scan(long deadline) throws InterruptedException {
         ScanPacer pacer = new ScanPacer(this::loadNow, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
+        destinationConfirmedAt = System.nanoTime() - DESTINATION_CHECK_NANOS; // the first step asks
         String cursor = "0";
         do {
             if (stopped || System.nanoTime() - deadline > 0) {
                 return;
+            }
+            if (!destinationStillImporting()) {
+                Thread.sleep(DESTINATION_RETRY_MILLIS);
+                continue;
             }
             try {
                 long t0 = System.nanoTime();
@@ -334,6 +339,34 @@ public final class MigratingTask implements MigrationTaskHandle {
             }
         } while (!cursor.equals("0"));
         LOG.info("migration {}: all keys copied", identity);
+    }
+
+    /** How old the destination's last confirmation may be when the scan moves keys. */
+    static final long DESTINATION_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long DESTINATION_RETRY_MILLIS = 10;
+    private long destinationConfirmedAt;
+
+    /**
+     * Before moving keys, the importing proxy must still hold the switched range: confirmed by an
+     * idempotent PRESWITCH at most {@link #DESTINATION_CHECK_NANOS} before each step. When that
+     * proxy dies its Redis may live on while the broker promotes the Redis's replica in its place;
+     * a MIGRATE to the orphaned Redis after that promotion would delete keys from the source that
+     * the cluster no longer has anywhere (found by the chaos harness: ballast keys lost after a
+     * proxy restart during a scale-out). The coordinator needs far longer than this interval to
+     * notice the death and promote, so the scan stops moving before the promotion and waits for the
+     * metadata that names the new destination (this task is then replaced).
+     */
+    private boolean destinationStillImporting() {
+        long now = System.nanoTime();
+        if (now - destinationConfirmedAt < DESTINATION_CHECK_NANOS) {
+            return true;
+        }
+        if (!sendSwitch(SwitchCommand.PRESWITCH)) {
+            stats.destinationUnconfirmed.increment();
+            return false;
+        }
+        destinationConfirmedAt = System.nanoTime();
+        return true;
     }
 
     /**

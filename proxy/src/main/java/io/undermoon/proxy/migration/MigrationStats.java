@@ -12,6 +12,7 @@ public final class MigrationStats {
     public final LongAdder scanSteps = new LongAdder();
     public final LongAdder scanStepsPaced = new LongAdder();
     public final LongAdder scanPauseMicros = new LongAdder();
+    public final LongAdder destinationUnconfirmed = new LongAdder();
     public final LongAdder movedKeys = new LongAdder();
     public final LongAdder movedBytes = new LongAdder();
     public final LongAdder busyKeys = new LongAdder();
@@ -35,6 +36,7 @@ public final class MigrationStats {
         m.put("migrating_scan_steps", scanSteps.sum());
         m.put("migrating_scan_steps_paced", scanStepsPaced.sum());
         m.put("migrating_scan_pause_ms", scanPauseMicros.sum() / 1000);
+        m.put("migrating_destination_unconfirmed", destinationUnconfirmed.sum());
         m.put("migrating_moved_keys", movedKeys.sum());
         m.put("migrating_moved_bytes", movedBytes.sum());
         m.put("migrating_busy_keys", busyKeys.sum());
