@@ -87,6 +87,39 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * A restarted Redis comes back as a master of nobody. Its proxy notices within about a second
+     * (ROLE looked at every 500 ms), not at the next re-assertion: a replica left without its role
+     * for the whole replication_interval meant its master ran as the only copy of its slots that
+     * long (the chaos harness counted such single-copy windows of up to 7 s, and the writes a
+     * failover lost in them).
+     */
+    @Test
+    void aRestartedNodeGetsItsRoleBackWithinASecondWhateverTheInterval() throws Exception {
+        try (RedisProcess a = RedisProcess.start(); RedisProcess b = RedisProcess.start()) {
+            ServerProxy proxy = TwoProxyCluster.startProxy(Map.of("replication_interval", 60_000));
+            try {
+                int port = proxy.port();
+                String self = "127.0.0.1:" + port;
+                assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 1 NOFLAG master c " + a.address() + " 1 " + b.address()
+                        + " " + self + " replica c " + b.address() + " 1 " + a.address() + " " + self)).isEqualTo("+OK");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(role(a)).isEqualTo("master");
+                    assertThat(role(b)).isEqualTo("replica of " + a.port());
+                });
+                b.restart();
+                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(role(b)).isEqualTo("replica of " + a.port()));
+                // a master turned into a replica behind the proxy's back is promoted again as quickly
+                try (Jedis j = new Jedis("127.0.0.1", a.port())) {
+                    j.replicaof("127.0.0.1", b.port());
+                }
+                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(role(a)).isEqualTo("master"));
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
     @Test
     void aFreeNodeJoiningAClusterAsMasterIsFlushedButAMasterIsNever() throws Exception {
         try (RedisProcess a = RedisProcess.start(); RedisProcess b = RedisProcess.start()) {

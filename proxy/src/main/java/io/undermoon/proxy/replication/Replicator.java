@@ -26,6 +26,13 @@ final class Replicator {
     private Thread thread;
     private BlockingRespClient client;
     private String lastError;
+    /** The master the replica role was last asserted with (ROLE reports it as an IP and a port). */
+    private String assertedMasterIp;
+    private int assertedMasterPort;
+    /** How often the node's role is looked at between two assertions. */
+    static final long ROLE_CHECK_MILLIS = 500;
+    /** The pause after a failed assertion (the node restarting, say) or before a master is confirmed. */
+    private static final long RETRY_MILLIS = 200;
 
     Replicator(SetReplArgs.Entry entry, LocalBackend backend, Duration interval, Duration timeout, boolean alreadyMaster,
             boolean flushFirst) {
@@ -133,10 +140,57 @@ final class Replicator {
             if (stopped) {
                 break; // checked after the command: an unpark during its blocking I/O is not kept for the park
             }
-            Duration pause = confirmedOrReplica() ? interval : Duration.ofMillis(Math.min(200, interval.toMillis()));
-            java.util.concurrent.locks.LockSupport.parkNanos(this, pause.toNanos());
+            Duration pause = confirmedOrReplica() && lastError == null ? interval
+                    : Duration.ofMillis(Math.min(RETRY_MILLIS, interval.toMillis()));
+            pauseWatchingRole(pause);
         }
         closeClient();
+    }
+
+    /**
+     * Waits for the pause, asking the node for its {@code ROLE} every {@link #ROLE_CHECK_MILLIS}
+     * meanwhile, and returns early when the node no longer has its role or cannot be asked: a
+     * restarted Redis comes back as a master of nobody, and a replica left so for the whole
+     * replication_interval (or twice that, when the first attempt meets the dead connection) is a
+     * master running without its copy all that time.
+     */
+    private void pauseWatchingRole(Duration pause) {
+        long end = System.nanoTime() + pause.toNanos();
+        while (!stopped && !flushFirst) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(this, Math.min(left, ROLE_CHECK_MILLIS * 1_000_000L));
+            if (stopped || flushFirst || end - System.nanoTime() <= 0) {
+                return;
+            }
+            if (lastError == null && !roleHolds()) {
+                return;
+            }
+        }
+    }
+
+    /** True when the node answers ROLE with the role last asserted (a replica: of the same master). */
+    private boolean roleHolds() {
+        if (client == null || !client.isOpen()) {
+            return false;
+        }
+        try {
+            RespReply r = client.command("ROLE");
+            if (!(r instanceof RespReply.Array a) || a.items().isEmpty() || !(a.items().get(0) instanceof RespReply.Bulk role)) {
+                return false;
+            }
+            if (entry instanceof SetReplArgs.Master) {
+                return role.text().equals("master");
+            }
+            return role.text().equals("slave") && a.items().size() >= 3
+                    && a.items().get(1) instanceof RespReply.Bulk host && host.text().equals(assertedMasterIp)
+                    && a.items().get(2) instanceof RespReply.Int port && port.value() == assertedMasterPort;
+        } catch (IOException e) {
+            closeClient();
+            return false;
+        }
     }
 
     private boolean confirmedOrReplica() {
@@ -175,6 +229,8 @@ final class Replicator {
                 String ip = InetAddress.getByName(hp.host()).getHostAddress();
                 reply = client.command("REPLICAOF", ip, Integer.toString(hp.port()));
                 check(reply);
+                assertedMasterIp = ip;
+                assertedMasterPort = hp.port();
             }
         }
     }
