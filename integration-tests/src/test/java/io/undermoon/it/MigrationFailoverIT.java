@@ -66,13 +66,21 @@ class MigrationFailoverIT {
 
     /** The migration of 4096-8191 at epoch 2 from (p1, s) to (p2, d), switched and finished on both sides. */
     private static void migrateAndFinish(ServerProxy p1, RedisProcess s, ServerProxy p2, RedisProcess d) throws Exception {
-        String m = meta(2, p1, s, p2, d);
-        send(p2, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + d.address() + " 1 8192-16383 " + d.address() + " IMPORTING 1 "
-                + RANGE + " " + m + " PEER " + address(p1) + " 1 0-4095 " + address(p1) + " MIGRATING 1 " + RANGE + " " + m);
-        send(p1, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + s.address() + " 1 0-4095 " + s.address() + " MIGRATING 1 "
-                + RANGE + " " + m + " PEER " + address(p2) + " 1 8192-16383 " + address(p2) + " IMPORTING 1 " + RANGE + " " + m);
+        startMigration(p1, s, p2, d, "");
         await().atMost(Duration.ofSeconds(30)).until(() -> infomgr(p1.port()).contains("MIGRATING")
                 && infomgr(p2.port()).contains("IMPORTING"));
+    }
+
+    /** Starts the migration of 4096-8191 at epoch 2 from (p1, s) to (p2, d); {@code config}: " CONFIG ..." or "". */
+    private static void startMigration(ServerProxy p1, RedisProcess s, ServerProxy p2, RedisProcess d, String config)
+            throws Exception {
+        String m = meta(2, p1, s, p2, d);
+        send(p2, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + d.address() + " 1 8192-16383 " + d.address() + " IMPORTING 1 "
+                + RANGE + " " + m + " PEER " + address(p1) + " 1 0-4095 " + address(p1) + " MIGRATING 1 " + RANGE + " " + m
+                + config);
+        send(p1, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + s.address() + " 1 0-4095 " + s.address() + " MIGRATING 1 "
+                + RANGE + " " + m + " PEER " + address(p2) + " 1 8192-16383 " + address(p2) + " IMPORTING 1 " + RANGE + " " + m
+                + config);
     }
 
     /** Keys of the migrating range, written with value v1 through the source before the migration. */
@@ -234,14 +242,7 @@ class MigrationFailoverIT {
             loading.set(false);
             load.join();
         });
-        String m = meta(2, p1, s, p2, d);
-        String config = " CONFIG migration_scan_interval 50000 migration_scan_count 4";
-        send(p2, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + d.address() + " 1 8192-16383 " + d.address() + " IMPORTING 1 "
-                + RANGE + " " + m + " PEER " + address(p1) + " 1 0-4095 " + address(p1) + " MIGRATING 1 " + RANGE + " " + m
-                + config);
-        send(p1, "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + s.address() + " 1 0-4095 " + s.address() + " MIGRATING 1 "
-                + RANGE + " " + m + " PEER " + address(p2) + " 1 8192-16383 " + address(p2) + " IMPORTING 1 " + RANGE + " " + m
-                + config);
+        startMigration(p1, s, p2, d, " CONFIG migration_scan_interval 50000 migration_scan_count 4");
         await().atMost(Duration.ofSeconds(30)).until(() -> dbsize(d) >= 20);
 
         p2.close(); // the destination proxy dies, its Redis does not
