@@ -127,8 +127,11 @@ public final class MigrationBench {
                 + "after %.0f ops/s (%.2fx); client errors: %d%n", clients, before, during, during / before, after,
                 after / before, load.errors());
         StringBuilder timeline = new StringBuilder("during, per 2 s (ops/s):");
-        for (long t = migStart; t + 1000 < migEnd; t += 2000) {
-            timeline.append(String.format(" %.0f", load.rate(t, Math.min(t + 2000, migEnd))));
+        for (long t = migStart; t < migEnd; t += 2000) {
+            double r = load.rate(t, Math.min(t + 2000, migEnd));
+            if (!Double.isNaN(r)) { // NaN: the last window holds no whole second
+                timeline.append(String.format(" %.0f", r));
+            }
         }
         System.out.println(timeline);
         System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all%n",
