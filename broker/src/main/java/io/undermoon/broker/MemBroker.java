@@ -3,6 +3,7 @@ package io.undermoon.broker;
 import io.javalin.Javalin;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.broker.config.StorageType;
+import io.undermoon.broker.etcd.EtcdStorage;
 import io.undermoon.broker.http.BrokerHttpApi;
 import io.undermoon.broker.persist.MetaFile;
 import io.undermoon.broker.service.BrokerService;
@@ -53,7 +54,7 @@ public final class MemBroker implements AutoCloseable {
     /** With an explicit way to read proxy epochs and a clock (tests). */
     public static MemBroker start(BrokerConfig config, ProxyEpochReader epochReader, Clock clock) throws BrokerStartException {
         MetaStorage storage = openStorage(config, clock);
-        BrokerService service = new BrokerService(config, storage, epochReader, clock, config.storageType() == StorageType.MEMORY);
+        BrokerService service = new BrokerService(config, storage, epochReader, clock, config.storageType() != StorageType.HTTP);
         ReplicaPusher pusher = new ReplicaPusher(storage::snapshot, service::replicaAddresses, config.syncMetaInterval(),
                 config.replicaPushTimeout());
         Javalin http = BrokerHttpApi.create(service, config.maxBodySize());
@@ -85,6 +86,9 @@ public final class MemBroker implements AutoCloseable {
         }
         MetaStore initial = MetaStore.empty(config.enableOrderedProxy());
         if (config.recoverFromMetaFile()) {
+            if (config.storageType() == StorageType.ETCD) {
+                LOG.info("storage_type = etcd: the meta file seeds the etcd store only if its prefix is empty");
+            }
             file.removeStaleTempFiles();
             try {
                 Optional<MetaStore> loaded = file.read();
@@ -104,6 +108,10 @@ public final class MemBroker implements AutoCloseable {
             } catch (BrokerException e) {
                 throw new BrokerStartException(e.error() + ": " + e.getMessage(), e);
             }
+        }
+        if (config.storageType() == StorageType.ETCD) {
+            return EtcdStorage.open(config.etcd(), initial, writeFile, config.autoUpdateMetaFile(),
+                    config.updateMetaFileInterval(), config.refreshInterval());
         }
         return new LocalStorage(initial, writeFile, config.autoUpdateMetaFile(), config.updateMetaFileInterval());
     }

@@ -185,7 +185,14 @@ public final class BrokerService {
         long ttl = config.failureTtl().toSeconds();
         MetaStore s = storage.snapshot();
         if (purgeFailuresOnRead && ProxyOperations.hasExpiredFailures(s, now, ttl)) {
-            s = storage.mutate(Mutation.of(d -> ProxyOperations.purgeExpiredFailures(d, now, ttl))).store();
+            try {
+                s = storage.mutate(Mutation.of(d -> ProxyOperations.purgeExpiredFailures(d, now, ttl))).store();
+            } catch (BrokerException e) {
+                if (e.error() != BrokerError.STORE_UNAVAILABLE) {
+                    throw e;
+                }
+                // etcd without quorum: the read is answered from the last known store (expired reports do not count)
+            }
         }
         return ProxyOperations.failedByQuorum(s, now, ttl, config.failureQuorum());
     }

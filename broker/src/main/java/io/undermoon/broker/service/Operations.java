@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs a mutation on a draft, turning an unexpected failure into INTERNAL_ERROR (logged once). */
-final class Operations {
+public final class Operations {
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
 
     private Operations() {}
 
-    static <T> Outcome<T> apply(Mutation<T> mutation, StoreDraft draft) throws BrokerException {
+    public static <T> Outcome<T> apply(Mutation<T> mutation, StoreDraft draft) throws BrokerException {
         try {
             return mutation.apply(draft);
         } catch (BrokerException e) {

@@ -52,6 +52,11 @@ public enum BrokerError {
     PAYLOAD_TOO_LARGE(413),
     /** Ours: a body whose Content-Type is not application/json. */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /**
+     * Ours: the etcd store did not answer in time or has no quorum; the change was not acknowledged
+     * (it may or may not have been applied). Reads keep serving the last known store.
+     */
+    STORE_UNAVAILABLE(503),
     /** Ours: an unexpected failure; logged, and the store is unchanged. */
     INTERNAL_ERROR(500);
 
