@@ -41,3 +41,17 @@ undermoon_ensure_redis() {
   # the Debian package may start a system instance on 6379; we never use it
   command -v redis-server >/dev/null 2>&1 || { echo "undermoon: could not install redis-server" >&2; return 1; }
 }
+
+undermoon_ensure_etcd() { # etcd 3.4 (Debian's etcd-server) for the etcd store's tests and `./undermoon local --etcd`
+  if command -v etcd >/dev/null 2>&1; then return 0; fi
+  echo "undermoon: etcd not found, installing etcd-server with apt-get" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q etcd-server >/dev/null 2>&1 || {
+    $sudo_cmd apt-get update -q >/dev/null 2>&1
+    $sudo_cmd apt-get install -y -q etcd-server >/dev/null
+  }
+  # the Debian package may start a system etcd on 2379; we never use it
+  command -v etcd >/dev/null 2>&1 || { echo "undermoon: could not install etcd-server" >&2; return 1; }
+}

@@ -90,7 +90,7 @@ class BrokerConfigTest {
     @Test
     void invalidValuesNameTheKey() {
         for (Map.Entry<String, Object> e : Map.<String, Object>of("address", "localhost:7799", "failure_ttl", "soon",
-                "storage_type", "etcd", "migration_scan_count", "0", "compression_strategy", "zip",
+                "storage_type", "zookeeper", "migration_scan_count", "0", "compression_strategy", "zip",
                 "failure_quorum", -1, "enable_ordered_proxy", "maybe", "replica_addresses", "nohost").entrySet()) {
             assertThatThrownBy(() -> of(Map.of(e.getKey(), e.getValue()))).as(e.getKey())
                     .isInstanceOf(ConfigException.class).hasMessageContaining(e.getKey());
@@ -116,5 +116,35 @@ class BrokerConfigTest {
         }
         assertThatThrownBy(() -> of(Map.of("failure_quorum", 2.5))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("invalid field failure_quorum");
+    }
+
+    @Test
+    void etcdKeysAreReadAndCheckedWhenEtcdIsTheStore() throws Exception {
+        BrokerConfig c = BrokerConfig.from(ConfigSource.load(Optional.empty(), Map.of("UNDERMOON_STORAGE_TYPE", "etcd",
+                "UNDERMOON_ETCD_ENDPOINTS", "http://127.0.0.1:2379,http://127.0.0.1:22379", "UNDERMOON_ETCD_PREFIX", "/prod/um/",
+                "UNDERMOON_ETCD_TIMEOUT_MS", "1500", "UNDERMOON_ETCD_USER", "um", "UNDERMOON_ETCD_PASSWORD", "secret")));
+        assertThat(c.storageType()).isEqualTo(StorageType.ETCD);
+        assertThat(c.etcd().endpoints()).containsExactly("http://127.0.0.1:2379", "http://127.0.0.1:22379");
+        assertThat(c.etcd().prefix()).isEqualTo("/prod/um");
+        assertThat(c.etcd().timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.etcd().user()).isEqualTo("um");
+        assertThat(c.toString()).contains("etcd_endpoints").doesNotContain("secret");
+        assertThat(of(Map.of("storage_type", "etcd", "etcd_endpoints", List.of("http://10.0.0.1:2379"))).etcd().endpoints())
+                .containsExactly("http://10.0.0.1:2379");
+
+        assertThatThrownBy(() -> of(Map.of("storage_type", "etcd", "etcd_endpoints", "127.0.0.1:2379")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("etcd_endpoints");
+        assertThatThrownBy(() -> of(Map.of("storage_type", "etcd", "etcd_endpoints", "http://127.0.0.1:2379/v3")))
+                .hasMessageContaining("etcd_endpoints");
+        assertThatThrownBy(() -> of(Map.of("storage_type", "etcd", "etcd_prefix", "undermoon")))
+                .hasMessageContaining("etcd_prefix");
+        assertThatThrownBy(() -> of(Map.of("storage_type", "etcd", "etcd_prefix", "/a//b")))
+                .hasMessageContaining("etcd_prefix");
+        assertThatThrownBy(() -> of(Map.of("storage_type", "etcd", "etcd_user", "um")))
+                .hasMessageContaining("etcd_user and etcd_password go together");
+        assertThatThrownBy(() -> of(Map.of("storage_type", "etcd", "etcd_timeout_ms", 0)))
+                .hasMessageContaining("etcd_timeout_ms");
+        // a memory broker is not refused for an etcd key it does not use
+        assertThat(of(Map.of("etcd_prefix", "not a path")).storageType()).isEqualTo(StorageType.MEMORY);
     }
 }
