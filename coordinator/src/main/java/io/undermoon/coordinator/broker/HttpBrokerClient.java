@@ -38,7 +38,10 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Like the reference there are two round-robin positions over the shared address list: one for
  * reads and failure reports, one for the calls that change the cluster (failover, commit); every
- * request goes to the next address and is not retried on another. Unlike the reference every call
+ * request goes to the next address. Unlike the reference, a broker that fails a call is marked down
+ * in {@link BrokerAddresses} (skipped for a while), and the call is tried on the next broker when
+ * that is safe: a GET always, any other method only when it was never sent (the connection was
+ * refused). A 503 (the broker's store has no quorum) also marks the broker down. Unlike the reference every call
  * is bounded: {@code timeout} limits the connect and the whole exchange including the body, and
  * bodies are capped. With {@code compression} the client sends {@code Accept-Encoding: gzip}, else
  * {@code identity}; a gzip-encoded answer is decompressed either way (the reference broker gzips
@@ -50,6 +53,7 @@ public final class HttpBrokerClient implements BrokerClient {
     private static final int MAX_PAGES = 100_000;
     private static final int MAX_BODY = 64 << 20;
 
+    private final BrokerAddresses addresses;
     private final BrokerAddresses.Cursor data;
     private final BrokerAddresses.Cursor manipulation;
     private final Duration timeout;
@@ -58,6 +62,7 @@ public final class HttpBrokerClient implements BrokerClient {
     private final HttpClient http;
 
     public HttpBrokerClient(BrokerAddresses addresses, Duration timeout, boolean compression) {
+        this.addresses = addresses;
         this.data = addresses.cursor();
         this.manipulation = addresses.cursor();
         this.timeout = timeout;
@@ -178,7 +183,35 @@ public final class HttpBrokerClient implements BrokerClient {
     }
 
     private Reply send(BrokerAddresses.Cursor cursor, String method, String path, byte[] body) throws BrokerCallException {
-        String broker = cursor.next();
+        int tries = Math.max(1, cursor.size());
+        for (int attempt = 1; ; attempt++) {
+            String broker = cursor.next();
+            try {
+                Reply r = sendTo(broker, method, path, body);
+                if (r.status() == 503) {
+                    addresses.markDown(broker);
+                    if (attempt < tries && method.equals("GET")) {
+                        continue;
+                    }
+                } else {
+                    addresses.markUp(broker);
+                }
+                return r;
+            } catch (BrokerCallException e) {
+                if (e.kind() != Kind.IO) {
+                    throw e;
+                }
+                addresses.markDown(broker);
+                boolean neverSent = e.getCause() instanceof java.net.ConnectException
+                        || e.getCause() instanceof java.net.http.HttpConnectTimeoutException;
+                if (attempt >= tries || !(method.equals("GET") || neverSent)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Reply sendTo(String broker, String method, String path, byte[] body) throws BrokerCallException {
         String what = method + " " + path + " on broker " + broker;
         URI uri;
         try {

@@ -72,4 +72,19 @@ class BrokerAddressesTest {
         }
         assertThat(c.next()).isEqualTo("b2:1"); // 10000 % 3 == 1
     }
+
+    @Test
+    void aBrokerMarkedDownIsSkippedWhileAnotherIsUp() throws BrokerCallException {
+        BrokerAddresses a = new BrokerAddresses(List.of("b1:7799", "b2:7799", "b3:7799"));
+        BrokerAddresses.Cursor c = a.cursor();
+        a.markDown("b2:7799");
+        assertThat(take(c, 6)).containsExactly("b1:7799", "b3:7799", "b1:7799", "b3:7799", "b1:7799", "b3:7799");
+        a.markUp("b2:7799");
+        assertThat(take(c, 3)).containsExactlyInAnyOrder("b1:7799", "b2:7799", "b3:7799");
+        // all down: the cursor still answers (round-robin) rather than fail without trying
+        a.markDown("b1:7799");
+        a.markDown("b2:7799");
+        a.markDown("b3:7799");
+        assertThat(take(c, 3)).containsExactlyInAnyOrder("b1:7799", "b2:7799", "b3:7799");
+    }
 }

@@ -135,6 +135,35 @@ class HttpBrokerClientIT {
                 assertThat(found).containsExactly(true, false, true, false);
             }
         }
+
+        @Test
+        void aDeadOrHungBrokerAmongSeveralCostsAtMostOneCall() throws Exception {
+            String dead = "127.0.0.1:" + FreePorts.next();
+            try (ScriptedHttpServer hung = new ScriptedHttpServer();
+                 HttpBrokerClient c = client(List.of(dead, broker.address()), false, Duration.ofSeconds(1))) {
+                // a refused connection: every call, reads and changes alike, is served by the live broker
+                for (int i = 0; i < 4; i++) {
+                    assertThat(c.proxy(registered.get(0))).isPresent();
+                }
+                c.reportFailure("127.0.0.1:1", "coordinator-test"); // not validated by the broker, lists nowhere else
+                assertThat(broker.snapshot().failures()).containsKey("127.0.0.1:1");
+
+                hung.answer(r -> new Answer(200, "{\"addresses\":[]}", false, 5000, 0));
+                try (HttpBrokerClient h = client(List.of(hung.address(), broker.address()), false, Duration.ofSeconds(1))) {
+                    long start = System.nanoTime();
+                    assertThat(h.proxy(registered.get(0))).isPresent(); // timed out on the hung one, then answered
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofMillis(3000));
+                    start = System.nanoTime();
+                    for (int i = 0; i < 6; i++) {
+                        assertThat(h.proxy(registered.get(0))).isPresent();
+                    }
+                    // the hung broker is skipped now: six calls in far less than one timeout
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+                    assertThat(hung.received()).hasSize(1);
+                    // a change that reached the hung broker is not re-sent elsewhere (it may have been applied)
+                }
+            }
+        }
     }
 
     @Test
