@@ -32,17 +32,29 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "local-data", description = "metadata and logs (default ${DEFAULT-VALUE})")
     Path dataDir;
 
+    @Option(names = "--etcd", description = "keep the metadata in a 3-member etcd cluster (Debian's etcd-server) shared by several brokers")
+    boolean etcd;
+
+    @Option(names = "--brokers", description = "brokers to start; with --etcd the default is 3, without it only 1 is possible")
+    Integer brokers;
+
     @Override
     public Integer call() throws Exception {
         if (nodes <= 0 || nodes % 4 != 0 || nodes / 2 > proxies) {
             System.err.println("undermoon local: --nodes must be a positive multiple of 4 and at most 2 x --proxies");
             return 2;
         }
+        int brokerCount = brokers != null ? brokers : (etcd ? 3 : 1);
+        if (brokerCount < 1 || (brokerCount > 1 && !etcd)) {
+            System.err.println("undermoon local: several brokers share their metadata only in etcd: add --etcd");
+            return 2;
+        }
         Files.createDirectories(dataDir);
         Files.deleteIfExists(dataDir.resolve("metadata")); // every run starts from empty metadata
-        System.out.println("starting a broker, a coordinator, " + proxies + " proxies and " + 2 * proxies + " redis-server processes...");
+        System.out.println("starting " + (etcd ? "3 etcd members, " + brokerCount + " brokers" : "a broker") + ", a coordinator, "
+                + proxies + " proxies and " + 2 * proxies + " redis-server processes...");
         LocalCluster local = LocalCluster.builder().proxies(proxies).hosts(hosts).dataDir(dataDir.toAbsolutePath())
-                .fixedPorts(true).start();
+                .fixedPorts(true).etcd(etcd ? 3 : 0).brokers(brokerCount).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the local system...");
@@ -60,7 +72,12 @@ public final class LocalCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("connect:   redis-cli -c -p " + serving.get(0).port());
-        System.out.println("broker:    http://" + local.brokerAddress() + "/api/v3/clusters/meta/" + cluster);
+        for (String b : local.brokerAddresses()) {
+            System.out.println("broker:    http://" + b + "/api/v3/clusters/meta/" + cluster);
+        }
+        if (local.etcd() != null) {
+            System.out.println("etcd:      " + local.etcd().endpointList() + " (prefix /undermoon)");
+        }
         System.out.println("proxies:   " + local.layout());
         System.out.println("logs:      " + local.logDir());
         System.out.println("Ctrl-C stops everything.");

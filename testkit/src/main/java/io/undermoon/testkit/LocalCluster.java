@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A whole undermoon system on this machine: a memory broker, coordinators and N server proxies,
  * each a child JVM, every proxy with 2 redis-server processes, the proxies registered in the broker
- * on simulated hosts {@code localhost1..localhostK}. Used by {@code ./undermoon local} and by the
- * end-to-end tests; everything listens on 127.0.0.1.
+ * on simulated hosts {@code localhost1..localhostK}. With {@link Builder#etcd(int)} the store is an
+ * etcd cluster of real etcd members and several brokers share it (broker i and etcd member i on
+ * host i); every coordinator is given every broker address. Used by {@code ./undermoon local} and by
+ * the end-to-end tests; everything listens on 127.0.0.1.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
@@ -105,6 +107,8 @@ public final class LocalCluster implements AutoCloseable {
         private int proxies = 6;
         private int hosts = 2;
         private int coordinators = 1;
+        private int brokers = 1;
+        private int etcdMembers;
         private Path dataDir;
         private boolean fixedPorts;
         private boolean redisAppendOnly;
@@ -125,6 +129,18 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder coordinators(int n) {
             this.coordinators = n;
+            return this;
+        }
+
+        /** How many brokers (more than one needs {@link #etcd(int)}). */
+        public Builder brokers(int n) {
+            this.brokers = n;
+            return this;
+        }
+
+        /** Keep the store in an etcd cluster of {@code members} real members (0: the memory broker's meta file). */
+        public Builder etcd(int members) {
+            this.etcdMembers = members;
             return this;
         }
 
@@ -175,6 +191,9 @@ public final class LocalCluster implements AutoCloseable {
             if (proxies < 2 || hosts < 2) {
                 throw new IllegalArgumentException("need at least 2 proxies on 2 hosts");
             }
+            if (brokers < 1 || (brokers > 1 && etcdMembers == 0)) {
+                throw new IllegalArgumentException("several brokers share a store only with etcd (--etcd)");
+            }
             LocalCluster c = new LocalCluster(this);
             try {
                 c.startAll();
@@ -193,8 +212,9 @@ public final class LocalCluster implements AutoCloseable {
     private final List<ProxyNode> proxies = new ArrayList<>();
     private final List<ProgramProcess> coordinators = new ArrayList<>();
     private final List<String> coordinatorAddresses = new ArrayList<>();
-    private ProgramProcess broker;
-    private String brokerAddress;
+    private final List<ProgramProcess> brokers = new ArrayList<>();
+    private final List<String> brokerAddresses = new ArrayList<>();
+    private EtcdCluster etcd;
     private int nextFixedPort;
 
     private LocalCluster(Builder config) {
@@ -220,15 +240,30 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void startAll() {
-        brokerAddress = "127.0.0.1:" + port(7799);
-        Map<String, String> benv = new HashMap<>();
-        benv.put("UNDERMOON_ADDRESS", brokerAddress);
-        benv.put("UNDERMOON_META_FILENAME", dataDir.resolve("metadata").toString());
-        benv.put("UNDERMOON_RECOVER_FROM_META_FILE", "true");
-        benv.put("UNDERMOON_AUTO_UPDATE_META_FILE", "true");
-        benv.putAll(config.brokerEnv);
-        broker = ProgramProcess.of("broker", config.runtime, "broker", benv, logDir);
-        broker.start();
+        if (config.etcdMembers > 0) {
+            etcd = EtcdCluster.start(config.etcdMembers);
+        }
+        for (int i = 0; i < config.brokers; i++) {
+            String address = "127.0.0.1:" + port(7799 + i);
+            Map<String, String> benv = new HashMap<>();
+            benv.put("UNDERMOON_ADDRESS", address);
+            if (etcd != null) {
+                benv.put("UNDERMOON_STORAGE_TYPE", "etcd");
+                benv.put("UNDERMOON_ETCD_ENDPOINTS", etcd.endpointList());
+                benv.put("UNDERMOON_ETCD_PREFIX", "/undermoon");
+                benv.put("UNDERMOON_REFRESH_INTERVAL", "5");
+            } else {
+                benv.put("UNDERMOON_META_FILENAME", dataDir.resolve("metadata").toString());
+                benv.put("UNDERMOON_RECOVER_FROM_META_FILE", "true");
+                benv.put("UNDERMOON_AUTO_UPDATE_META_FILE", "true");
+            }
+            benv.putAll(config.brokerEnv);
+            ProgramProcess b = ProgramProcess.of(config.brokers == 1 ? "broker" : "broker-" + (i + 1), config.runtime,
+                    "broker", benv, logDir);
+            b.start();
+            brokers.add(b);
+            brokerAddresses.add(address);
+        }
 
         for (int i = 0; i < config.proxies; i++) {
             RedisProcess r1 = RedisProcess.startOnPort(port(7001 + 2 * i), redisArgs());
@@ -246,14 +281,16 @@ public final class LocalCluster implements AutoCloseable {
             String address = "127.0.0.1:" + port(6699 + i);
             Map<String, String> cenv = new HashMap<>();
             cenv.put("UNDERMOON_ADDRESS", address);
-            cenv.put("UNDERMOON_BROKER_ADDRESS", brokerAddress);
+            cenv.put("UNDERMOON_BROKER_ADDRESS", String.join(",", brokerAddresses));
             cenv.put("UNDERMOON_REPORTER_ID", "coordinator-" + (i + 1));
             cenv.putAll(config.coordinatorEnv);
             ProgramProcess p = ProgramProcess.of("coordinator-" + (i + 1), config.runtime, "coordinator", cenv, logDir);
             coordinatorAddresses.add(address);
             coordinators.add(p);
         }
-        await("the broker answers on " + brokerAddress, Duration.ofSeconds(60), this::brokerUp);
+        for (String b : brokerAddresses) {
+            await("the broker answers on " + b, Duration.ofSeconds(60), () -> brokerUp(b));
+        }
         for (ProxyNode p : proxies) {
             await(p.process().name() + " answers on " + p.address(), Duration.ofSeconds(60), () -> pong(p.address()));
         }
@@ -264,8 +301,8 @@ public final class LocalCluster implements AutoCloseable {
         for (String c : coordinatorAddresses) {
             await("coordinator answers on " + c, Duration.ofSeconds(60), () -> answers(c, "CONFIG", "GET", "brokers"));
         }
-        LOG.info("local cluster up: broker {}, {} proxies, {} coordinators, data in {}", brokerAddress, proxies.size(),
-                coordinators.size(), dataDir);
+        LOG.info("local cluster up: brokers {}{}, {} proxies, {} coordinators, data in {}", brokerAddresses,
+                etcd == null ? "" : " on etcd " + etcd.endpointList(), proxies.size(), coordinators.size(), dataDir);
     }
 
     private String[] redisArgs() {
@@ -290,9 +327,28 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** A broker API call; returns the response (any status). */
+    /**
+     * A broker API call; returns the response (any status). Sent to the first broker that is alive
+     * (all of them serve the whole API when they share etcd).
+     */
     public HttpResponse<String> http(String method, String path, String jsonBody) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + brokerAddress + path))
+        UncheckedIOException last = null;
+        for (int i = 0; i < brokers.size(); i++) {
+            if (brokers.size() > 1 && !brokers.get(i).isAlive()) {
+                continue;
+            }
+            try {
+                return http(brokerAddresses.get(i), method, path, jsonBody);
+            } catch (UncheckedIOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IllegalStateException("no broker is alive");
+    }
+
+    /** A call to one broker. */
+    public HttpResponse<String> http(String broker, String method, String path, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + broker + path))
                 .timeout(Duration.ofSeconds(60));
         if (jsonBody != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -340,9 +396,9 @@ public final class LocalCluster implements AutoCloseable {
         return out;
     }
 
-    private boolean brokerUp() {
+    private boolean brokerUp(String broker) {
         try {
-            return http("GET", "/api/v3/version", null).statusCode() == 200;
+            return http(broker, "GET", "/api/v3/version", null).statusCode() == 200;
         } catch (RuntimeException e) {
             return false;
         }
@@ -383,12 +439,27 @@ public final class LocalCluster implements AutoCloseable {
                 + " (logs in " + logDir + ")");
     }
 
+    /** The first broker's address. */
     public String brokerAddress() {
-        return brokerAddress;
+        return brokerAddresses.get(0);
     }
 
+    /** The first broker. */
     public ProgramProcess broker() {
-        return broker;
+        return brokers.get(0);
+    }
+
+    public List<ProgramProcess> brokers() {
+        return List.copyOf(brokers);
+    }
+
+    public List<String> brokerAddresses() {
+        return List.copyOf(brokerAddresses);
+    }
+
+    /** The etcd cluster under the brokers, or null for the memory broker. */
+    public EtcdCluster etcd() {
+        return etcd;
     }
 
     public List<ProxyNode> proxies() {
@@ -426,9 +497,7 @@ public final class LocalCluster implements AutoCloseable {
         for (ProxyNode p : proxies) {
             p.process().stop();
         }
-        if (broker != null) {
-            broker.stop();
-        }
+        brokers.forEach(ProgramProcess::stop);
         for (ProxyNode p : proxies) {
             for (RedisProcess r : List.of(p.redis1(), p.redis2())) {
                 r.kill();
@@ -438,6 +507,9 @@ public final class LocalCluster implements AutoCloseable {
                 }
                 r.close();
             }
+        }
+        if (etcd != null) {
+            etcd.close();
         }
     }
 }
