@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Broker scale benchmark: 1,000 proxies, 200 clusters; p50/p99 of create cluster, GET cluster meta
 # and GET proxy meta. Extra arguments go to the tool, e.g. bench/broker-scale.sh --samples 50000
-# Runs twice: without and with the meta file written on every change.
+# Runs three times: the memory store without and with the meta file written on every change, and
+# the etcd store (a real 3-member etcd cluster on loopback).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
 undermoon_find_java
+undermoon_ensure_etcd
 export PATH="$JAVA_HOME/bin:$PATH"
 cd "$root"
 mvn -q -B -ntp -DskipTests -Dmaven.test.skip=true -pl bench -am package dependency:build-classpath \
@@ -19,3 +21,5 @@ for meta in false true; do
     io.undermoon.bench.broker.BrokerScaleBench --meta-file "$meta" "$@"
   echo
 done
+UNDERMOON_LOG_LEVEL=WARN java -Xmx1g -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" -cp "$cp" \
+  io.undermoon.bench.broker.BrokerScaleBench --store etcd "$@"

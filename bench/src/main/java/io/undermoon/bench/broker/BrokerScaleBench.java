@@ -3,6 +3,7 @@ package io.undermoon.bench.broker;
 import io.undermoon.broker.MemBroker;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.model.config.ConfigSource;
+import io.undermoon.testkit.EtcdCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,8 @@ import java.util.Random;
  * one request at a time, a broker in the same JVM on 127.0.0.1). Prints a Markdown table.
  *
  * <p>{@code --meta-file true} makes every change write the meta file (fsync + rename) before it is
- * published, as production does with {@code auto_update_meta_file}.
+ * published, as production does with {@code auto_update_meta_file}. {@code --store etcd} keeps the
+ * store in a real 3-member etcd cluster on loopback instead (every change one etcd transaction).
  */
 public final class BrokerScaleBench {
 
@@ -39,7 +41,7 @@ public final class BrokerScaleBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>(Map.of("proxies", "1000", "hosts", "50", "clusters", "200", "cluster-nodes", "8",
-                "samples", "20000", "meta-file", "false", "seed", "1"));
+                "samples", "20000", "meta-file", "false", "seed", "1", "store", "memory"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -57,7 +59,12 @@ public final class BrokerScaleBench {
             cfg.put("auto_update_meta_file", true);
             cfg.put("meta_filename", dir.resolve("metadata").toString());
         }
-        try (MemBroker broker = MemBroker.start(BrokerConfig.from(ConfigSource.of(cfg)))) {
+        boolean etcdStore = opts.get("store").equals("etcd");
+        if (!etcdStore && !opts.get("store").equals("memory")) {
+            throw new IllegalArgumentException("--store must be memory or etcd");
+        }
+        try (EtcdCluster etcd = etcdStore ? EtcdCluster.start(3) : null;
+             MemBroker broker = MemBroker.start(BrokerConfig.from(ConfigSource.of(withEtcd(cfg, etcd))))) {
             BrokerScaleBench b = new BrokerScaleBench(broker.address());
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < proxies; i++) {
@@ -87,8 +94,9 @@ public final class BrokerScaleBench {
             long[] proxyMeta = b.measure(samples, () -> "/proxies/meta/" + addresses.get(random.nextInt(addresses.size())));
             String metaBytes = String.valueOf(b.send("GET", "/metadata", null).body().length());
 
-            System.out.printf(Locale.ROOT, "%d proxies on %d hosts, %d clusters x %d nodes, meta file %s, store JSON %s bytes%n%n",
-                    proxies, hosts, clusters, clusterNodes, metaFile ? "written on every change (fsync)" : "off", metaBytes);
+            System.out.printf(Locale.ROOT, "%d proxies on %d hosts, %d clusters x %d nodes, store %s, meta file %s, store JSON %s bytes%n%n",
+                    proxies, hosts, clusters, clusterNodes, etcdStore ? "etcd (3 members)" : "memory",
+                    metaFile ? "written on every change (fsync)" : "off", metaBytes);
             System.out.println("| operation | samples | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) |");
             System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
             row("create cluster (" + clusterNodes + " nodes), 0 -> " + clusters + " clusters", fill);
@@ -100,6 +108,14 @@ public final class BrokerScaleBench {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private static Map<String, Object> withEtcd(Map<String, Object> cfg, EtcdCluster etcd) {
+        if (etcd != null) {
+            cfg.put("storage_type", "etcd");
+            cfg.put("etcd_endpoints", etcd.endpointList());
+        }
+        return cfg;
     }
 
     private long[] measure(int samples, java.util.function.Supplier<String> path) throws Exception {
