@@ -60,7 +60,8 @@ class BrokerConfigTest {
                 "refresh_interval", "debug", "compression_strategy", "migration_max_migration_time", "migration_max_blocking_time",
                 "migration_scan_interval", "migration_scan_count", "max_body_size", "proxy_epoch_timeout_ms",
                 "auto_scale_poll_interval_ms", "auto_scale_max_failed_attempts", "auto_scale_timeout", "replica_push_timeout_ms",
-                "http_storage_timeout_ms")) {
+                "http_storage_timeout_ms", "etcd_endpoints", "etcd_prefix", "etcd_timeout_ms", "etcd_connect_timeout_ms",
+                "etcd_user", "etcd_password")) {
             assertThat(text).as(key).containsPattern("(?m)^#? ?" + key + " = ");
         }
     }
