@@ -2,6 +2,8 @@
 # Runs a system benchmark on a local system of child processes (broker, coordinator, proxies, Redis):
 #   bench/system-bench.sh failover [runs] [kill|freeze]  kill -9 (or SIGSTOP) to all slots writable, over several runs
 #   bench/system-bench.sh migration [options]    500,000 keys, scale 4 -> 8, against the official reshard
+#   bench/system-bench.sh broker-loss [runs] [broker|machine]  etcd store, 3 brokers: a broker (or a whole
+#                                                machine) killed, then a master proxy: time to the failover
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
@@ -19,6 +21,7 @@ shift
 case "$what" in
   failover) main=io.undermoon.bench.system.FailoverBench ;;
   migration) main=io.undermoon.bench.system.MigrationBench ;;
+  broker-loss) main=io.undermoon.bench.system.BrokerLossBench; undermoon_ensure_etcd ;;
   *) echo "unknown benchmark $what" >&2; exit 2 ;;
 esac
 ulimit -n 65536 || true
