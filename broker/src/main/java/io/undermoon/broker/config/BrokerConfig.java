@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  * @param autoScaleTimeout         upper bound of the whole auto-scale wait (ours; the reference has none)
  * @param replicaPushTimeout       timeout of one replica push (ours)
  * @param httpStorageTimeout       timeout of one external storage call (reference 5 s)
+ * @param enableUi                 serve the read-only web dashboard under {@code /ui/} (ours)
  */
 public record BrokerConfig(
         String address,
@@ -69,7 +70,8 @@ public record BrokerConfig(
         int autoScaleMaxFailedAttempts,
         Duration autoScaleTimeout,
         Duration replicaPushTimeout,
-        Duration httpStorageTimeout) {
+        Duration httpStorageTimeout,
+        boolean enableUi) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:7799";
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -139,7 +141,8 @@ public record BrokerConfig(
                 src.getInt("auto_scale_max_failed_attempts", 30, 1),
                 src.getSeconds("auto_scale_timeout", 300, 1),
                 src.getMillis("replica_push_timeout_ms", 5000, 1),
-                src.getMillis("http_storage_timeout_ms", 5000, 1));
+                src.getMillis("http_storage_timeout_ms", 5000, 1),
+                src.getBoolean("enable_ui", true));
     }
 
     /** The five default-cluster-config keys, checked with the same rules as the config PATCH API. */
@@ -222,7 +225,7 @@ public record BrokerConfig(
                 autoUpdateMetaFile, updateMetaFileInterval, replicaAddresses, syncMetaInterval, enableOrderedProxy,
                 storageType, httpStorageAddress, storageName, storagePassword, refreshInterval, debug,
                 defaultClusterConfig, maxBodySize, proxyEpochTimeout, autoScalePollInterval, autoScaleMaxFailedAttempts,
-                autoScaleTimeout, replicaPushTimeout, httpStorageTimeout);
+                autoScaleTimeout, replicaPushTimeout, httpStorageTimeout, enableUi);
     }
 
     @Override
@@ -233,6 +236,6 @@ public record BrokerConfig(
                 + ", update_meta_file_interval=" + updateMetaFileInterval.toSeconds() + "s, migration_limit=" + migrationLimit
                 + ", failure_ttl=" + failureTtl.toSeconds() + "s, failure_quorum=" + failureQuorum
                 + ", replica_addresses=" + replicaAddresses + ", sync_meta_interval=" + syncMetaInterval.toSeconds()
-                + "s, enable_ordered_proxy=" + enableOrderedProxy + "]";
+                + "s, enable_ordered_proxy=" + enableOrderedProxy + ", enable_ui=" + enableUi + "]";
     }
 }
