@@ -46,7 +46,8 @@ public record Overview(
 
     /**
      * A stored migration task. {@code active} is true when the migration limit lets the proxies see
-     * it now (the others wait their turn).
+     * it now (the others wait their turn); null when the limit is not known (an overview built
+     * outside the broker).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record MigrationOverview(
@@ -57,7 +58,7 @@ public record Overview(
             String dstNode,
             String dstProxy,
             long epoch,
-            boolean active) {}
+            Boolean active) {}
 
     /** Slots planned, switched and remaining of a running scale (see {@link MigrationProgress}). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

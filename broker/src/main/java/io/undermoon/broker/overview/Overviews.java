@@ -37,7 +37,8 @@ public final class Overviews {
     }
 
     /**
-     * @param migrationLimit the broker's {@code migration_limit}, to tell active tasks from queued ones
+     * @param migrationLimit the broker's {@code migration_limit}, to tell active tasks from queued ones;
+     *                       negative when not known (then {@code active} is null)
      * @param progress       the broker's tracker, or null (then {@code progress} is null everywhere)
      */
     public static Overview of(MetaStore store, long migrationLimit, MigrationProgress progress) {
@@ -63,7 +64,7 @@ public final class Overviews {
     private static Overview.ClusterOverview cluster(MetaStore store, ClusterStore c, long limit, MigrationProgress.Entry p) {
         List<NodeView> nodes = ClusterViews.nodes(c);
         Set<String> active = new HashSet<>();
-        for (NodeView n : ClusterViews.nodes(MigrationLimitedView.of(c, limit))) {
+        for (NodeView n : limit < 0 ? List.<NodeView>of() : ClusterViews.nodes(MigrationLimitedView.of(c, limit))) {
             for (SlotRange r : n.slots()) {
                 if (r.tag() instanceof SlotRangeTag.Migrating m) {
                     active.add(key(r, m));
@@ -91,7 +92,7 @@ public final class Overviews {
                     migrating += slots;
                     migrations.add(new Overview.MigrationOverview(r.rangeList().ranges(), slots, m.meta().srcNodeAddress(),
                             m.meta().srcProxyAddress(), m.meta().dstNodeAddress(), m.meta().dstProxyAddress(),
-                            m.meta().epoch(), active.contains(key(r, m))));
+                            m.meta().epoch(), limit < 0 ? null : active.contains(key(r, m))));
                 }
             }
             ReplPeer replica = n.repl().peers().isEmpty() ? null : n.repl().peers().get(0);
