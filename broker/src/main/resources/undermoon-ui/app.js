@@ -33,16 +33,17 @@ function drawSlotMap(cluster, colors) {
   for (const m of cluster.masters) {
     for (const r of m.slots) for (let s = r[0]; s <= r[1]; s++) paint(s, colors[m.node]);
   }
-  // a migrating slot: the source's colour with the destination's colour on alternate pixels rows
+  // a migrating slot: diagonal stripes of the source's and the destination's colours; a task the
+  // migration limit holds back (queued) gets thinner destination stripes
   for (const mig of cluster.migrations) {
-    const src = colors[mig.src_node], dst = colors[mig.dst_node] || '#000';
+    const src = colors[mig.src_node] || '#888888', dst = colors[mig.dst_node] || '#000000';
+    const width = mig.active === false ? 1 : 2;
     for (const r of mig.ranges) for (let s = r[0]; s <= r[1]; s++) {
-      paint(s, src);
       const x = (s % COLS) * CELL, y = Math.floor(s / COLS) * CELL;
-      ctx.fillStyle = mig.active ? '#000000' : dst;
-      ctx.fillRect(x + ((s + Math.floor(s / COLS)) % 2), y + 1, 1, 1);
-      ctx.fillStyle = dst;
-      ctx.fillRect(x, y + 2, CELL, 1);
+      for (let dx = 0; dx < CELL; dx++) for (let dy = 0; dy < CELL; dy++) {
+        ctx.fillStyle = ((x + dx + y + dy) % 4) < width ? dst : src;
+        ctx.fillRect(x + dx, y + dy, 1, 1);
+      }
     }
   }
   return canvas;
@@ -94,7 +95,7 @@ function clusterCard(c) {
     legend.lastChild.firstChild.style.background = colors[m.node];
   }
   if (c.migrations.length) {
-    legend.append(el('span', {}, el('span', { class: 'swatch hatch' }), 'migrating: source colour, destination colour on the lower line'));
+    legend.append(el('span', {}, el('span', { class: 'swatch hatch' }), 'migrating: stripes of the source\'s and the destination\'s colours'));
   }
   card.append(legend);
   const nodes = el('table', {}, el('tr', {}, el('th', {}, 'master'), el('th', {}, 'proxy'), el('th', {}, 'host'),

@@ -60,6 +60,13 @@ public final class BrokerMetrics {
                 .help("Failure reports received from coordinators (POST /api/v3/failures), by outcome")
                 .labelNames("outcome")
                 .register(registry);
+        // known label values start at 0, so that rates and alerts see the series before the first event
+        failureReports.labelValues("accepted");
+        failureReports.labelValues("rejected");
+        for (String op : new String[] {"mutate", "replace_all"}) {
+            storeWrites.labelValues(op, "ok");
+            storeWrites.labelValues(op, "error");
+        }
         GaugeWithCallback.builder()
                 .name("undermoon_broker_clusters")
                 .help("Clusters in the store")

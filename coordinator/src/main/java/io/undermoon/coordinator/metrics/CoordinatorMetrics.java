@@ -9,6 +9,7 @@ import io.undermoon.coordinator.broker.BrokerCallListener;
 import io.undermoon.coordinator.loop.RoundListener;
 import io.undermoon.model.Addresses;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,6 +22,7 @@ public final class CoordinatorMetrics implements RoundListener, BrokerCallListen
     static final String FAILOVER = "/proxies/failover/";
     static final String COMMIT = "/clusters/migrations";
     static final String REPORT = "/failures/";
+    static final List<String> LOOPS = List.of("detection", "sync", "migration", "failover");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram roundDuration;
@@ -66,6 +68,17 @@ public final class CoordinatorMetrics implements RoundListener, BrokerCallListen
                 .labelNames("broker", "outcome").register(registry);
         brokerCallDuration = Histogram.builder().name("undermoon_coordinator_broker_call_duration_seconds")
                 .help("Duration of an HTTP call to a broker").labelNames("broker").classicOnly().register(registry);
+        // every known label value starts at 0, so that rates and alerts see the series before the first event
+        for (String loop : LOOPS) {
+            roundDuration.labelValues(loop);
+            roundProblems.labelValues(loop);
+        }
+        for (String outcome : List.of("done", "retry", "error")) {
+            failoversFinished.labelValues(outcome);
+            failoverDuration.labelValues(outcome);
+        }
+        failureReports.labelValues("accepted");
+        failureReports.labelValues("failed");
     }
 
     /** Serves {@code /metrics} on {@code address} ({@code host:port}, port 0 picks a free one). */
