@@ -55,3 +55,16 @@ undermoon_ensure_etcd() { # etcd 3.4 (Debian's etcd-server) for the etcd store's
   # the Debian package may start a system etcd on 2379; we never use it
   command -v etcd >/dev/null 2>&1 || { echo "undermoon: could not install etcd-server" >&2; return 1; }
 }
+
+undermoon_ensure_chromium() { # Debian's chromium, for the web dashboard's browser tests
+  if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then return 0; fi
+  echo "undermoon: chromium not found, installing it with apt-get (for the dashboard's browser tests)" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q chromium fonts-dejavu-core >/dev/null 2>&1 || {
+    $sudo_cmd apt-get update -q >/dev/null 2>&1
+    $sudo_cmd apt-get install -y -q chromium fonts-dejavu-core >/dev/null
+  }
+  command -v chromium >/dev/null 2>&1 || { echo "undermoon: could not install chromium" >&2; return 1; }
+}

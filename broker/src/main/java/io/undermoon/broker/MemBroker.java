@@ -1,10 +1,14 @@
 package io.undermoon.broker;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.broker.config.StorageType;
 import io.undermoon.broker.etcd.EtcdStorage;
 import io.undermoon.broker.http.BrokerHttpApi;
+import io.undermoon.broker.metrics.BrokerMetrics;
+import io.undermoon.broker.overview.MigrationProgress;
+import io.undermoon.broker.ui.DashboardRoutes;
 import io.undermoon.broker.persist.MetaFile;
 import io.undermoon.broker.service.BrokerService;
 import io.undermoon.broker.service.ExternalStorage;
@@ -16,8 +20,10 @@ import io.undermoon.broker.store.BrokerException;
 import io.undermoon.model.broker.MetaStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +59,19 @@ public final class MemBroker implements AutoCloseable {
 
     /** With an explicit way to read proxy epochs and a clock (tests). */
     public static MemBroker start(BrokerConfig config, ProxyEpochReader epochReader, Clock clock) throws BrokerStartException {
-        MetaStorage storage = openStorage(config, clock);
+        MigrationProgress progress = new MigrationProgress(clock);
+        MetaStorage opened = openStorage(config, clock);
+        BrokerMetrics metrics = new BrokerMetrics(opened::snapshot, progress);
+        MetaStorage storage = metrics.meter(opened, progress::observe);
         BrokerService service = new BrokerService(config, storage, epochReader, clock, config.storageType() != StorageType.HTTP);
         ReplicaPusher pusher = new ReplicaPusher(storage::snapshot, service::replicaAddresses, config.syncMetaInterval(),
                 config.replicaPushTimeout());
-        Javalin http = BrokerHttpApi.create(service, config.maxBodySize());
+        List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
+        extensions.add(metrics::install);
+        if (config.enableUi()) {
+            extensions.add(new DashboardRoutes(storage::snapshot, config.migrationLimit(), progress)::install);
+        }
+        Javalin http = BrokerHttpApi.create(service, config.maxBodySize(), extensions);
         try {
             http.start(config.listenHost(), config.listenPort());
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.undermoon.cli;
 
+import io.undermoon.cli.ctl.CtlCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
             CoordinatorCommand.class,
             LocalCommand.class,
             ChaosCommand.class,
+            CtlCommand.class,
         })
 public final class Main implements Runnable {
 

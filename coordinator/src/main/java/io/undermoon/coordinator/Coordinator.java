@@ -10,6 +10,7 @@ import io.undermoon.coordinator.loop.ErrorLog;
 import io.undermoon.coordinator.loop.Pacer;
 import io.undermoon.coordinator.loop.Round;
 import io.undermoon.coordinator.loop.RoundLoop;
+import io.undermoon.coordinator.metrics.CoordinatorMetrics;
 import io.undermoon.coordinator.proxy.ProxyClientPool;
 import io.undermoon.coordinator.proxy.ProxyConnection;
 import io.undermoon.coordinator.round.DetectionRound;
@@ -53,12 +54,13 @@ public final class Coordinator implements AutoCloseable {
     private final AdminSessions sessions;
     private AdminServer admin;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CoordinatorMetrics metrics = new CoordinatorMetrics();
     private volatile boolean failed;
 
     private Coordinator(CoordinatorConfig config, Pacer pacer) {
         this.config = config;
         this.brokers = new BrokerAddresses(config.brokerAddresses());
-        this.broker = new HttpBrokerClient(brokers, config.brokerTimeout(), config.enableCompression());
+        this.broker = new HttpBrokerClient(brokers, config.brokerTimeout(), config.enableCompression(), metrics);
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coordinator-task-", 0).factory());
         ProxyClientPool pingPool = new ProxyClientPool(ProxyConnection.resp(config.pingTimeout()), POOL_CAPACITY, false);
         ProxyClientPool syncPool = new ProxyClientPool(ProxyConnection.resp(config.proxyTimeout()), POOL_CAPACITY, true);
@@ -90,7 +92,7 @@ public final class Coordinator implements AutoCloseable {
     private RoundLoop loop(String name, Round round, Duration interval, Pacer pacer) {
         ErrorLog errors = new ErrorLog(name, ErrorLog.Sink.of(LoggerFactory.getLogger("io.undermoon.coordinator." + name)),
                 System::nanoTime, REPEAT_ERRORS_AFTER);
-        return new RoundLoop(name, round, interval, pacer, errors, System::nanoTime, this::loopDied);
+        return new RoundLoop(name, round, interval, pacer, errors, System::nanoTime, this::loopDied, metrics);
     }
 
     /** A loop can only die of an Error; as in the reference, the coordinator then stops. */
@@ -119,6 +121,9 @@ public final class Coordinator implements AutoCloseable {
         try {
             c.admin = AdminServer.start(listen.host(), listen.port(), config.threadNumber(), config.adminSessionTimeout(),
                     commands, c.sessions);
+            if (!config.metricsAddress().isEmpty()) {
+                c.metrics.serve(config.metricsAddress());
+            }
         } catch (IOException e) {
             c.close();
             throw new CoordinatorStartException(e.getMessage(), e);
@@ -144,6 +149,11 @@ public final class Coordinator implements AutoCloseable {
 
     public CoordinatorConfig config() {
         return config;
+    }
+
+    /** The port of {@code /metrics}, or -1 without {@code metrics_address}. */
+    public int metricsPort() {
+        return metrics.port();
     }
 
     /** The admin API's port (the actual one when the config said 0). */
@@ -190,6 +200,7 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         broker.close();
+        metrics.close();
         closed.countDown();
         LOG.info("coordinator {} stopped", config.reporterId());
     }

@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param pingAttempts        failed PING attempts before a proxy is reported (ours; the reference's 3)
  * @param brokerTimeout       connect and whole-request timeout of one broker HTTP call (ours)
  * @param adminSessionTimeout an admin connection idle this long is closed; zero keeps it (ours)
+ * @param metricsAddress      {@code host:port} of the Prometheus {@code /metrics} endpoint; empty = none (ours)
  */
 public record CoordinatorConfig(
         String address,
@@ -47,7 +48,8 @@ public record CoordinatorConfig(
         Duration pingTimeout,
         int pingAttempts,
         Duration brokerTimeout,
-        Duration adminSessionTimeout) {
+        Duration adminSessionTimeout,
+        String metricsAddress) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:6699";
     public static final String DEFAULT_BROKER = "127.0.0.1:7799";
@@ -71,6 +73,7 @@ public record CoordinatorConfig(
         if (adminSessionTimeout.isNegative()) {
             throw new IllegalArgumentException("admin_session_timeout must not be negative");
         }
+        Objects.requireNonNull(metricsAddress, "metrics_address");
         if (threadNumber < 1 || pingAttempts < 1) {
             throw new IllegalArgumentException("thread_number and ping_attempts must be at least 1");
         }
@@ -113,7 +116,16 @@ public record CoordinatorConfig(
                 src.getMillis("ping_timeout_ms", DEFAULT_PING_TIMEOUT_MS, 1),
                 src.getInt("ping_attempts", DEFAULT_PING_ATTEMPTS, 1),
                 src.getMillis("broker_timeout_ms", DEFAULT_BROKER_TIMEOUT_MS, 1),
-                src.getSeconds("admin_session_timeout", 300, 0));
+                src.getSeconds("admin_session_timeout", 300, 0),
+                metricsAddress(src));
+    }
+
+    private static String metricsAddress(ConfigSource src) throws ConfigException {
+        String metrics = src.getString("metrics_address", "");
+        if (!metrics.isEmpty() && Addresses.parse(metrics).isEmpty()) {
+            throw new ConfigException("invalid field metrics_address: expected host:port, got '" + metrics + "'");
+        }
+        return metrics;
     }
 
     /**
@@ -164,7 +176,7 @@ public record CoordinatorConfig(
     public CoordinatorConfig withBrokerAddresses(List<String> brokers) {
         return new CoordinatorConfig(address, brokers, reporterId, threadNumber, proxyTimeout, enableCompression,
                 disableFailover, detectionInterval, syncInterval, migrationInterval, failoverInterval, pingTimeout,
-                pingAttempts, brokerTimeout, adminSessionTimeout);
+                pingAttempts, brokerTimeout, adminSessionTimeout, metricsAddress);
     }
 
     @Override
@@ -174,6 +186,7 @@ public record CoordinatorConfig(
                 + ", disable_failover=" + disableFailover + ", intervals(ms) detection=" + detectionInterval.toMillis()
                 + " sync=" + syncInterval.toMillis() + " migration=" + migrationInterval.toMillis() + " failover="
                 + failoverInterval.toMillis() + ", ping_timeout_ms=" + pingTimeout.toMillis() + ", ping_attempts="
-                + pingAttempts + ", broker_timeout_ms=" + brokerTimeout.toMillis() + "]";
+                + pingAttempts + ", broker_timeout_ms=" + brokerTimeout.toMillis()
+                + (metricsAddress.isEmpty() ? "" : ", metrics_address=" + metricsAddress) + "]";
     }
 }

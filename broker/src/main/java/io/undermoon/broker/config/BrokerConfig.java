@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  * @param replicaPushTimeout       timeout of one replica push (ours)
  * @param httpStorageTimeout       timeout of one external storage call (reference 5 s)
  * @param etcd                     the etcd store's endpoints, prefix, timeouts and credentials (ours)
+ * @param enableUi                 serve the read-only web dashboard under {@code /ui/} (ours)
  */
 public record BrokerConfig(
         String address,
@@ -71,7 +72,8 @@ public record BrokerConfig(
         Duration autoScaleTimeout,
         Duration replicaPushTimeout,
         Duration httpStorageTimeout,
-        EtcdSettings etcd) {
+        EtcdSettings etcd,
+        boolean enableUi) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:7799";
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -143,7 +145,8 @@ public record BrokerConfig(
                 src.getSeconds("auto_scale_timeout", 300, 1),
                 src.getMillis("replica_push_timeout_ms", 5000, 1),
                 src.getMillis("http_storage_timeout_ms", 5000, 1),
-                EtcdSettings.from(src, storageType == StorageType.ETCD));
+                EtcdSettings.from(src, storageType == StorageType.ETCD),
+                src.getBoolean("enable_ui", true));
     }
 
     /** The five default-cluster-config keys, checked with the same rules as the config PATCH API. */
@@ -226,7 +229,7 @@ public record BrokerConfig(
                 autoUpdateMetaFile, updateMetaFileInterval, replicaAddresses, syncMetaInterval, enableOrderedProxy,
                 storageType, httpStorageAddress, storageName, storagePassword, refreshInterval, debug,
                 defaultClusterConfig, maxBodySize, proxyEpochTimeout, autoScalePollInterval, autoScaleMaxFailedAttempts,
-                autoScaleTimeout, replicaPushTimeout, httpStorageTimeout, etcd);
+                autoScaleTimeout, replicaPushTimeout, httpStorageTimeout, etcd, enableUi);
     }
 
     @Override
@@ -237,7 +240,7 @@ public record BrokerConfig(
                 + ", update_meta_file_interval=" + updateMetaFileInterval.toSeconds() + "s, migration_limit=" + migrationLimit
                 + ", failure_ttl=" + failureTtl.toSeconds() + "s, failure_quorum=" + failureQuorum
                 + ", replica_addresses=" + replicaAddresses + ", sync_meta_interval=" + syncMetaInterval.toSeconds()
-                + "s, enable_ordered_proxy=" + enableOrderedProxy
+                + "s, enable_ordered_proxy=" + enableOrderedProxy + ", enable_ui=" + enableUi
                 + (storageType == StorageType.ETCD ? ", " + etcd : "") + "]";
     }
 }

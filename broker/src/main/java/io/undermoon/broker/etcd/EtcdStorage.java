@@ -168,7 +168,12 @@ public final class EtcdStorage implements MetaStorage {
     private record Loaded(Map<String, byte[]> pairs, long headRevision, long revision) {}
 
     private Loaded loadAll() throws BrokerException {
-        GetResponse r = await(client.getKVClient().get(rootKey, GetOption.builder().isPrefix(true).build()), "reading the store");
+        return loadAll(settings.timeout().toNanos());
+    }
+
+    private Loaded loadAll(long timeoutNanos) throws BrokerException {
+        GetResponse r = await(client.getKVClient().get(rootKey, GetOption.builder().isPrefix(true).build()), "reading the store",
+                timeoutNanos);
         return loaded(r.getKvs(), r.getHeader().getRevision());
     }
 
@@ -265,36 +270,106 @@ public final class EtcdStorage implements MetaStorage {
                 ops.add(Op.delete(bytes(k), DeleteOption.DEFAULT));
             }
         }
-        TxnResponse r;
-        try {
-            r = await(client.getKVClient().txn()
-                    .If(new Cmp(bytes(layout.headKey()), Cmp.Op.EQUAL, CmpTarget.modRevision(current.headRevision())))
-                    .Then(ops.toArray(Op[]::new))
-                    .Else(Op.get(rootKey, GetOption.builder().isPrefix(true).build()))
-                    .commit(), "writing a change");
-        } catch (BrokerException e) {
-            stale = true; // the outcome is unknown: read the store again before the next change
-            throw e;
-        }
-        long rev = r.getHeader().getRevision();
-        if (r.isSucceeded()) {
-            install(new Copy(next, pairs, rev, rev));
-            if (autoUpdate) {
-                writeFile(next);
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        BrokerException unknown = null;
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                stale = true; // the outcome is unknown: read the store again before the next change
+                throw unknown != null ? unknown : timeout("writing a change");
             }
-            return true;
+            TxnResponse r;
+            try {
+                r = await(client.getKVClient().txn()
+                        .If(new Cmp(bytes(layout.headKey()), Cmp.Op.EQUAL, CmpTarget.modRevision(current.headRevision())))
+                        .Then(ops.toArray(Op[]::new))
+                        .Else(Op.get(rootKey, GetOption.builder().isPrefix(true).build()))
+                        .commit(), "writing a change", Math.min(remaining, attemptNanos()));
+            } catch (BrokerException e) {
+                // no answer (a leader election, a member gone): did it land? Ask, then retry if it did not
+                unknown = e;
+                Loaded loaded;
+                try {
+                    loaded = loadAll(Math.max(1, Math.min(deadline - System.nanoTime(), attemptNanos())));
+                } catch (BrokerException again) {
+                    pause(100);
+                    continue;
+                }
+                if (sameStore(loaded.pairs(), pairs)) {
+                    install(new Copy(next, pairs, loaded.headRevision(), loaded.revision()));
+                    afterCommit(next);
+                    return true;
+                }
+                if (loaded.headRevision() != current.headRevision()) {
+                    installLoaded(loaded);
+                    return false; // another broker wrote: plan again
+                }
+                pause(100);
+                continue; // nothing landed: send it again
+            }
+            long rev = r.getHeader().getRevision();
+            if (r.isSucceeded()) {
+                install(new Copy(next, pairs, rev, rev));
+                afterCommit(next);
+                return true;
+            }
+            Loaded loaded = loaded(r.getGetResponses().get(0).getKvs(), rev);
+            if (sameStore(loaded.pairs(), pairs)) {
+                // an earlier attempt of this very change landed after we stopped waiting for it
+                install(new Copy(next, pairs, loaded.headRevision(), rev));
+                afterCommit(next);
+                return true;
+            }
+            installLoaded(loaded);
+            LOG.debug("etcd store changed by another broker (head revision {} -> {}); planning again", current.headRevision(),
+                    loaded.headRevision());
+            return false;
         }
-        GetResponse latest = r.getGetResponses().get(0);
-        Loaded loaded = loaded(latest.getKvs(), rev);
+    }
+
+    /**
+     * One attempt's bound: a third of {@code etcd_timeout_ms} (at least 250 ms), so that a request
+     * stuck on a member that lost its leader leaves time to ask another after the election.
+     */
+    private long attemptNanos() {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(250), settings.timeout().toNanos() / 3);
+    }
+
+    private void afterCommit(MetaStore next) {
+        stale = false;
+        if (autoUpdate) {
+            writeFile(next);
+        }
+    }
+
+    private void installLoaded(Loaded loaded) throws BrokerException {
         try {
-            install(new Copy(layout.decode(loaded.pairs()), loaded.pairs(), loaded.headRevision(), rev));
+            install(new Copy(layout.decode(loaded.pairs()), loaded.pairs(), loaded.headRevision(), loaded.revision()));
+            stale = false;
         } catch (EtcdLayout.NotOursException e) {
             LOG.error("the store under {} no longer reads as an undermoon store: {}", layout.root(), e.getMessage());
             throw new BrokerException(BrokerError.INTERNAL_ERROR, "the etcd store is not readable: " + e.getMessage());
         }
-        LOG.debug("etcd store changed by another broker (head revision {} -> {}); planning again", current.headRevision(),
-                loaded.headRevision());
-        return false;
+    }
+
+    private static boolean sameStore(Map<String, byte[]> a, Map<String, byte[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> e : a.entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Publishes {@code next} unless the copy already reflects a later revision. */
@@ -311,14 +386,7 @@ public final class EtcdStorage implements MetaStorage {
     }
 
     private void reload() throws BrokerException {
-        Loaded loaded = loadAll();
-        try {
-            install(new Copy(layout.decode(loaded.pairs()), loaded.pairs(), loaded.headRevision(), loaded.revision()));
-            stale = false;
-        } catch (EtcdLayout.NotOursException e) {
-            LOG.error("the store under {} no longer reads as an undermoon store: {}", layout.root(), e.getMessage());
-            throw new BrokerException(BrokerError.INTERNAL_ERROR, "the etcd store is not readable: " + e.getMessage());
-        }
+        installLoaded(loadAll());
     }
 
     private void onWatch(WatchResponse response) {
@@ -442,13 +510,21 @@ public final class EtcdStorage implements MetaStorage {
     }
 
     private <R> R await(CompletableFuture<R> future, String what) throws BrokerException {
+        return await(future, what, settings.timeout().toNanos());
+    }
+
+    private BrokerException timeout(String what) {
+        return new BrokerException(BrokerError.STORE_UNAVAILABLE, "etcd did not answer " + what + " within "
+                + settings.timeout().toMillis() + " ms (endpoints " + String.join(",", settings.endpoints())
+                + "; no quorum, or unreachable)");
+    }
+
+    private <R> R await(CompletableFuture<R> future, String what, long timeoutNanos) throws BrokerException {
         try {
-            return future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new BrokerException(BrokerError.STORE_UNAVAILABLE, "etcd did not answer " + what + " within "
-                    + settings.timeout().toMillis() + " ms (endpoints " + String.join(",", settings.endpoints())
-                    + "; no quorum, or unreachable)");
+            throw timeout(what);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new BrokerException(BrokerError.STORE_UNAVAILABLE, "etcd failed " + what + ": " + cause.getMessage());

@@ -24,7 +24,9 @@ import io.undermoon.model.broker.ProxyResponse;
 import io.undermoon.model.broker.ReplicaAddresses;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +41,22 @@ public final class BrokerHttpApi {
 
     private final BrokerService service;
     private final long maxBody;
+    private final List<Consumer<JavalinConfig>> extensions;
 
-    private BrokerHttpApi(BrokerService service, long maxBody) {
+    private BrokerHttpApi(BrokerService service, long maxBody, List<Consumer<JavalinConfig>> extensions) {
         this.service = service;
         this.maxBody = maxBody;
+        this.extensions = List.copyOf(extensions);
     }
 
     /** A configured, not yet started server. */
     public static Javalin create(BrokerService service, long maxBodySize) {
-        BrokerHttpApi api = new BrokerHttpApi(service, maxBodySize);
+        return create(service, maxBodySize, List.of());
+    }
+
+    /** With routes beyond the API (the metrics, the dashboard), each added by an extension. */
+    public static Javalin create(BrokerService service, long maxBodySize, List<Consumer<JavalinConfig>> extensions) {
+        BrokerHttpApi api = new BrokerHttpApi(service, maxBodySize, extensions);
         return Javalin.create(config -> api.configure(config));
     }
 
@@ -196,6 +205,8 @@ public final class BrokerHttpApi {
             service.removeProxy(ctx.pathParam("address"));
             Responses.empty(ctx);
         }));
+
+        extensions.forEach(e -> e.accept(config));
     }
 
     /** A JSON object of string values, in the request's order (the first bad key is the one reported). */

@@ -69,7 +69,7 @@ class EtcdStoreIT {
 
     static Map<String, Object> etcdConfig(EtcdCluster cluster, String prefix) {
         return Map.of("storage_type", "etcd", "etcd_endpoints", cluster.endpointList(), "etcd_prefix", prefix,
-                "etcd_timeout_ms", 2000, "refresh_interval", 5);
+                "etcd_timeout_ms", 3000, "refresh_interval", 5);
     }
 
     MemBroker broker(EtcdCluster cluster, String prefix) {

@@ -60,9 +60,16 @@ public final class HttpBrokerClient implements BrokerClient {
     private final boolean compression;
     private final ExecutorService executor;
     private final HttpClient http;
+    private final BrokerCallListener listener;
 
     public HttpBrokerClient(BrokerAddresses addresses, Duration timeout, boolean compression) {
+        this(addresses, timeout, compression, BrokerCallListener.NONE);
+    }
+
+    /** @param listener told of every call with its broker, status and duration (metrics) */
+    public HttpBrokerClient(BrokerAddresses addresses, Duration timeout, boolean compression, BrokerCallListener listener) {
         this.addresses = addresses;
+        this.listener = listener;
         this.data = addresses.cursor();
         this.manipulation = addresses.cursor();
         this.timeout = timeout;
@@ -212,6 +219,18 @@ public final class HttpBrokerClient implements BrokerClient {
     }
 
     private Reply sendTo(String broker, String method, String path, byte[] body) throws BrokerCallException {
+        long start = System.nanoTime();
+        int status = -1;
+        try {
+            Reply r = exchange(broker, method, path, body);
+            status = r.status();
+            return r;
+        } finally {
+            listener.called(broker, method, path, status, System.nanoTime() - start);
+        }
+    }
+
+    private Reply exchange(String broker, String method, String path, byte[] body) throws BrokerCallException {
         String what = method + " " + path + " on broker " + broker;
         URI uri;
         try {

@@ -30,6 +30,7 @@ public final class RoundLoop implements AutoCloseable {
     private Thread thread;
     private String lastUnexpected;
     private final java.util.function.BiConsumer<String, Throwable> onDeath;
+    private final RoundListener listener;
 
     public RoundLoop(String name, Round round, Duration interval, Pacer pacer, ErrorLog errors, LongSupplier nanoTime) {
         this(name, round, interval, pacer, errors, nanoTime, (loop, error) -> { });
@@ -41,7 +42,14 @@ public final class RoundLoop implements AutoCloseable {
      */
     public RoundLoop(String name, Round round, Duration interval, Pacer pacer, ErrorLog errors, LongSupplier nanoTime,
             java.util.function.BiConsumer<String, Throwable> onDeath) {
+        this(name, round, interval, pacer, errors, nanoTime, onDeath, RoundListener.NONE);
+    }
+
+    /** @param listener told of every completed round (metrics) */
+    public RoundLoop(String name, Round round, Duration interval, Pacer pacer, ErrorLog errors, LongSupplier nanoTime,
+            java.util.function.BiConsumer<String, Throwable> onDeath, RoundListener listener) {
         this.onDeath = onDeath;
+        this.listener = listener;
         this.name = name;
         this.round = round;
         this.interval = interval;
@@ -107,6 +115,7 @@ public final class RoundLoop implements AutoCloseable {
             lastErrorCount = problems.size();
             errors.round(problems);
             rounds.incrementAndGet();
+            listener.roundDone(name, lastRoundNanos, problems.size());
             try {
                 pacer.pause(interval, wakeups);
             } catch (InterruptedException e) {
