@@ -72,6 +72,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdStorage implements MetaStorage {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStorage.class);
+    /** gRPC logs through java.util.logging; its INFO lines (GOAWAY, back-off) are noise on stderr. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
+    static {
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
     static final int ATTEMPTS = 8;
 
     /** The local copy: the store, its key-value pairs, the head's modification revision, and the revision it reflects. */
@@ -344,7 +350,10 @@ public final class EtcdStorage implements MetaStorage {
 
     private void installLoaded(Loaded loaded) throws BrokerException {
         try {
-            install(new Copy(layout.decode(loaded.pairs()), loaded.pairs(), loaded.headRevision(), loaded.revision()));
+            Copy current = copy.get();
+            MetaStore store = current == null ? layout.decode(loaded.pairs())
+                    : layout.decode(loaded.pairs(), current.pairs(), current.store());
+            install(new Copy(store, loaded.pairs(), loaded.headRevision(), loaded.revision()));
             stale = false;
         } catch (EtcdLayout.NotOursException e) {
             LOG.error("the store under {} no longer reads as an undermoon store: {}", layout.root(), e.getMessage());
@@ -423,7 +432,7 @@ public final class EtcdStorage implements MetaStorage {
                 return;
             }
             try {
-                copy.set(new Copy(layout.decode(pairs), pairs, headRevision, revision));
+                copy.set(new Copy(layout.decode(pairs, current.pairs(), current.store()), pairs, headRevision, revision));
             } catch (EtcdLayout.NotOursException ex) {
                 LOG.error("ignoring a change under {} that does not read as an undermoon store: {}", layout.root(), ex.getMessage());
                 stale = true;

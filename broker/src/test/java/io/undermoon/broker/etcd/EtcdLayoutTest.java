@@ -67,6 +67,9 @@ class EtcdLayoutTest {
         // the head, the new cluster's bucket, and the buckets of its 2 proxies at most
         assertThat(changed).isBetween(2, 4);
         assertThat(layout.decode(pairsAfter)).isEqualTo(after);
+        // decoding against the previous pairs reuses the unchanged buckets and parses the rest
+        assertThat(layout.decode(pairsAfter, pairsBefore, before)).isEqualTo(after);
+        assertThat(layout.decode(pairsBefore, pairsAfter, after)).isEqualTo(before);
         // and what the reuse produced is what a fresh encoding gives
         SortedMap<String, byte[]> fresh = layout.encode(after, null, null);
         assertThat(fresh.keySet()).isEqualTo(pairsAfter.keySet());
