@@ -62,6 +62,9 @@ public final class MemBroker implements AutoCloseable {
         MigrationProgress progress = new MigrationProgress(clock);
         MetaStorage opened = openStorage(config, clock);
         BrokerMetrics metrics = new BrokerMetrics(opened::snapshot, progress);
+        if (opened instanceof EtcdStorage etcd) {
+            metrics.etcd(etcd::revision, etcd::conflicts, etcd::unavailable);
+        }
         MetaStorage storage = metrics.meter(opened, progress::observe);
         BrokerService service = new BrokerService(config, storage, epochReader, clock, config.storageType() != StorageType.HTTP);
         ReplicaPusher pusher = new ReplicaPusher(storage::snapshot, service::replicaAddresses, config.syncMetaInterval(),

@@ -95,6 +95,8 @@ public final class EtcdStorage implements MetaStorage {
     private final Duration writeInterval;
     private final Duration refreshInterval;
     private final AtomicLong fileSeq = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong unavailable = new AtomicLong();
     private volatile boolean stale;
     private volatile boolean closed;
     private volatile Watch.Watcher watcher;
@@ -282,6 +284,7 @@ public final class EtcdStorage implements MetaStorage {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 stale = true; // the outcome is unknown: read the store again before the next change
+                unavailable.incrementAndGet();
                 throw unknown != null ? unknown : timeout("writing a change");
             }
             TxnResponse r;
@@ -327,6 +330,7 @@ public final class EtcdStorage implements MetaStorage {
                 return true;
             }
             installLoaded(loaded);
+            conflicts.incrementAndGet();
             LOG.debug("etcd store changed by another broker (head revision {} -> {}); planning again", current.headRevision(),
                     loaded.headRevision());
             return false;
@@ -508,6 +512,16 @@ public final class EtcdStorage implements MetaStorage {
     /** The etcd revision the local copy reflects (tests, metrics). */
     public long revision() {
         return copy.get().revision();
+    }
+
+    /** Transactions that found another broker's change first (and were planned again). */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    /** Writes answered STORE_UNAVAILABLE (etcd did not confirm in time). */
+    public long unavailable() {
+        return unavailable.get();
     }
 
     private void writeFile(MetaStore store) {

@@ -175,4 +175,27 @@ public final class BrokerMetrics {
         writer.write(out, registry.scrape());
         return out.toByteArray();
     }
+
+    /**
+     * The etcd store's state (only with {@code storage_type = "etcd"}): the revision of the local copy,
+     * compare-and-swap conflicts with other brokers, and writes etcd did not confirm.
+     */
+    public void etcd(java.util.function.LongSupplier revision, java.util.function.LongSupplier conflicts,
+                     java.util.function.LongSupplier unavailable) {
+        GaugeWithCallback.builder()
+                .name("undermoon_broker_etcd_revision")
+                .help("The etcd revision this broker's copy of the store reflects")
+                .callback(cb -> cb.call(revision.getAsLong()))
+                .register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name("undermoon_broker_etcd_conflicts")
+                .help("Store writes that found another broker's change first and were planned again")
+                .callback(cb -> cb.call(conflicts.getAsLong()))
+                .register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name("undermoon_broker_etcd_unavailable")
+                .help("Store writes answered 503 STORE_UNAVAILABLE: etcd did not confirm them in time")
+                .callback(cb -> cb.call(unavailable.getAsLong()))
+                .register(registry);
+    }
 }

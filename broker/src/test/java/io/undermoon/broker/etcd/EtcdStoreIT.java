@@ -100,8 +100,10 @@ class EtcdStoreIT {
     @Test
     void brokersOnOnePrefixServeOneStore() {
         String prefix = newPrefix();
-        ApiClient a = api(broker(etcd, prefix));
-        ApiClient b = api(broker(etcd, prefix));
+        MemBroker brokerA = broker(etcd, prefix);
+        MemBroker brokerB = broker(etcd, prefix);
+        ApiClient a = api(brokerA);
+        ApiClient b = api(brokerB);
         for (int k = 0; k < 4; k++) {
             ok(addProxy(a, k, k % 2));
         }
@@ -110,12 +112,21 @@ class EtcdStoreIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(a.get("/clusters/names").text()).contains("shared"));
         assertThat(a.get("/metadata").text()).isEqualTo(b.get("/metadata").text());
+        // both brokers' copies reflect the same etcd revision, and say so in their metrics
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(etcdRevision(brokerA)).isEqualTo(etcdRevision(brokerB)).isGreaterThan(0));
         // a third broker started later loads the same store
         ApiClient c = api(broker(etcd, prefix));
         assertThat(c.get("/metadata").text()).isEqualTo(a.get("/metadata").text());
         // and a broker on another prefix sees none of it
         ApiClient other = api(broker(etcd, newPrefix()));
         assertThat(other.get("/clusters/names").json().get("names")).isEmpty();
+    }
+
+    static double etcdRevision(MemBroker b) throws Exception {
+        var family = io.undermoon.testkit.PrometheusText.scrape(b.address()).get("undermoon_broker_etcd_revision");
+        assertThat(family).as("undermoon_broker_etcd_revision exported").isNotNull();
+        return ((org.hawkular.agent.prometheus.types.Gauge) family.getMetrics().get(0)).getValue();
     }
 
     @Test
