@@ -149,7 +149,20 @@ public final class EtcdStorage implements MetaStorage {
     }
 
     private void initialise(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
-        Loaded loaded = loadAll();
+        // a start while etcd elects a leader (or is slow) tries for up to 3 x etcd_timeout_ms
+        Loaded loaded = null;
+        long deadline = System.nanoTime() + 3 * settings.timeout().toNanos();
+        while (loaded == null) {
+            try {
+                loaded = loadAll();
+            } catch (BrokerException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LOG.warn("etcd at {} not answering yet: {}", String.join(",", settings.endpoints()), e.getMessage());
+                pause(200);
+            }
+        }
         if (loaded.pairs().isEmpty()) {
             SortedMap<String, byte[]> pairs = layout.encode(seed, null, null);
             List<Op> puts = new ArrayList<>();

@@ -252,8 +252,8 @@ class EtcdStoreIT {
 
         // the etcd store moves on; the old export is refused and nothing changes
         ok(addProxy(other, 10, 0));
-        String current = e.get("/metadata").text();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(e.get("/metadata").text()).contains(proxy(10)));
+        String current = e.get("/metadata").text();
         Reply refused = e.put("/metadata", exported);
         assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
         assertThat(refused.error()).isEqualTo("EPOCH_SMALLER_THAN_CURRENT");
