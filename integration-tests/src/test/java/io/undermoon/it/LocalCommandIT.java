@@ -21,9 +21,24 @@ class LocalCommandIT {
 
     @Test
     void localPrintsAPortThatServesKeysOfEverySlot(@TempDir Path dir) throws Exception {
+        List<String> seen = runLocal(dir);
+        assertThat(seen).filteredOn(l -> l.startsWith("broker:")).hasSize(1);
+    }
+
+    /** {@code ./undermoon local --etcd}: 3 etcd members and 3 brokers; SIGTERM stops every one of them too. */
+    @Test
+    void localOnEtcdRunsThreeBrokersAndStopsEverything(@TempDir Path dir) throws Exception {
+        List<String> seen = runLocal(dir, "--etcd");
+        assertThat(seen).filteredOn(l -> l.startsWith("broker:")).hasSize(3);
+        assertThat(seen).anyMatch(l -> l.startsWith("etcd:") && l.contains("(prefix /undermoon)"));
+    }
+
+    /** Runs {@code ./undermoon local}, uses the printed port, stops it; returns what it printed up to the port. */
+    private static List<String> runLocal(Path dir, String... extra) throws Exception {
         Path root = Repository.root();
-        Process local = ChildProcesses.register(new ProcessBuilder(root.resolve("undermoon").toString(), "local",
-                "--data-dir", dir.toString()).directory(root.toFile()).redirectErrorStream(true).start());
+        List<String> command = new ArrayList<>(List.of(root.resolve("undermoon").toString(), "local", "--data-dir", dir.toString()));
+        command.addAll(List.of(extra));
+        Process local = ChildProcesses.register(new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start());
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8));
             Pattern connect = Pattern.compile("redis-cli -c -p (\\d+)");
@@ -31,11 +46,14 @@ class LocalCommandIT {
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             String line;
-            while (port == null && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
                 seen.add(line);
                 Matcher m = connect.matcher(line);
                 if (m.find()) {
                     port = m.group(1);
+                }
+                if (line.startsWith("Ctrl-C stops everything")) {
+                    break;
                 }
             }
             assertThat(port).as("the printed port; output was:\n" + String.join("\n", seen)).isNotNull();
@@ -56,6 +74,7 @@ class LocalCommandIT {
             assertThat(local.waitFor(60, TimeUnit.SECONDS)).isTrue();
             drain.join(5000);
             assertThat(local.toHandle().descendants().filter(ProcessHandle::isAlive).count()).isZero();
+            return seen;
         } finally {
             local.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             local.destroyForcibly();

@@ -148,13 +148,13 @@ public final class EtcdStorage implements MetaStorage {
         return storage;
     }
 
+    /** A start while etcd elects a leader (or is slow) tries for up to 3 x etcd_timeout_ms. */
     private void initialise(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
-        // a start while etcd elects a leader (or is slow) tries for up to 3 x etcd_timeout_ms
-        Loaded loaded = null;
         long deadline = System.nanoTime() + 3 * settings.timeout().toNanos();
-        while (loaded == null) {
+        while (true) {
             try {
-                loaded = loadAll();
+                initialiseOnce(seed);
+                return;
             } catch (BrokerException e) {
                 if (System.nanoTime() - deadline > 0) {
                     throw e;
@@ -163,6 +163,10 @@ public final class EtcdStorage implements MetaStorage {
                 pause(200);
             }
         }
+    }
+
+    private void initialiseOnce(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
+        Loaded loaded = loadAll();
         if (loaded.pairs().isEmpty()) {
             SortedMap<String, byte[]> pairs = layout.encode(seed, null, null);
             List<Op> puts = new ArrayList<>();
