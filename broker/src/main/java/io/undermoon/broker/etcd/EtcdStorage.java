@@ -148,15 +148,18 @@ public final class EtcdStorage implements MetaStorage {
         return storage;
     }
 
-    /** A start while etcd elects a leader (or is slow) tries for up to 3 x etcd_timeout_ms. */
+    /**
+     * A start while etcd elects a leader (or is slow, or this JVM is starved while it loads the gRPC
+     * client) tries at least 3 times and for at least 3 x etcd_timeout_ms.
+     */
     private void initialise(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
         long deadline = System.nanoTime() + 3 * settings.timeout().toNanos();
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 initialiseOnce(seed);
                 return;
             } catch (BrokerException e) {
-                if (System.nanoTime() - deadline > 0) {
+                if (attempt >= 3 && System.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 LOG.warn("etcd at {} not answering yet: {}", String.join(",", settings.endpoints()), e.getMessage());
