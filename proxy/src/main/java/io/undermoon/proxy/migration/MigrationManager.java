@@ -103,7 +103,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
                 } else if (id.isMigrating()) {
                     boolean resume = switchedBefore(id, MigrationState.SCANNING);
                     MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange, release,
-                            resume, load);
+                            resume, load, MigrationClock.SYSTEM);
                     next.put(id, t);
                     toStart.add(t);
                 } else if (switchedBefore(id, MigrationState.PRE_SWITCH)) {
