@@ -5,7 +5,6 @@ import io.undermoon.model.MigrationMeta;
 import io.undermoon.model.RangeList;
 import io.undermoon.model.umctl.MigrationTask;
 import io.undermoon.model.umctl.SwitchCommand;
-import io.undermoon.proxy.session.Command;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,7 @@ public final class MigratingTask implements MigrationTaskHandle {
     private final Runnable onChange;
     private final boolean resume;
     private final MigrationClock clock;
-    private final RangeGate<Command> gate;
+    private final RangeGate<Runnable> gate;
     private final SwitchClient destination;
     private final KeyMover mover;
     private final KeyScan scan;
@@ -45,21 +44,20 @@ public final class MigratingTask implements MigrationTaskHandle {
 
     /**
      * @param onChange called after every state change (what clients are shown depends on it)
-     * @param release  re-routes a command held during the switch, on its own event loop
      * @param resume   the range was already switched to the destination by the task this one
      *     replaces: hold its commands from the start and switch again (PRESWITCH) without ever
      *     serving it locally, see {@link MigrationManager}
      * @param load     the number of commands this proxy has received so far, for the scan's pacing
      */
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
-            Runnable onChange, Consumer<Command> release, boolean resume, LongSupplier load, MigrationClock clock) {
+            Runnable onChange, boolean resume, LongSupplier load, MigrationClock clock) {
         this.identity = identity;
         this.config = config;
         this.stats = stats;
         this.onChange = onChange;
         this.resume = resume;
         this.clock = clock;
-        this.gate = new RangeGate<>(resume ? RangeGate.Mode.HOLD : RangeGate.Mode.LOCAL, release,
+        this.gate = new RangeGate<>(resume ? RangeGate.Mode.HOLD : RangeGate.Mode.LOCAL, Runnable::run,
                 stats.heldCommands::increment);
         if (resume) {
             this.state = MigrationState.PRE_SWITCH;
@@ -105,9 +103,17 @@ public final class MigratingTask implements MigrationTaskHandle {
         gate.exit();
     }
 
-    /** Keeps the command until the switch is decided; false when the range is not being switched. */
-    public boolean hold(Command c) {
-        return gate.hold(c);
+    /** True while the switch holds the range's new commands (an event loop then calls {@link #hold}). */
+    public boolean isHolding() {
+        return gate.mode() == RangeGate.Mode.HOLD;
+    }
+
+    /**
+     * Keeps a held command until the switch is decided, as the action that routes it again (on its
+     * own event loop); false when the range is no longer held (the caller routes it now).
+     */
+    public boolean hold(Runnable reroute) {
+        return gate.hold(reroute);
     }
 
     /** UMSYNC from the importing proxy: the sync worker moves the key and {@code reply} gets the answer. */

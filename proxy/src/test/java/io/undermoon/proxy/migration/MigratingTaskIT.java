@@ -11,7 +11,6 @@ import io.undermoon.model.config.ConfigSource;
 import io.undermoon.model.umctl.MigrationTask;
 import io.undermoon.proxy.ProxyConfig;
 import io.undermoon.proxy.ServerProxy;
-import io.undermoon.proxy.session.Command;
 import io.undermoon.testkit.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +36,7 @@ class MigratingTaskIT {
     private RedisProcess dst;
     private ServerProxy destinationProxy;
     private final List<MigrationState> states = new CopyOnWriteArrayList<>();
-    private final List<Command> released = new CopyOnWriteArrayList<>();
+    private final List<String> released = new CopyOnWriteArrayList<>();
     private final MigrationStats stats = new MigrationStats();
     private MigratingTask task;
 
@@ -89,7 +88,7 @@ class MigratingTaskIT {
     private MigratingTask newTask(long maxBlockingMillis) throws Exception {
         MigrationConfig config = new MigrationConfig(3600, maxBlockingMillis, 0, 16);
         return new MigratingTask(identity(), config, Optional.empty(), stats, () -> states.add(task.state()),
-                released::add, false, () -> 0, MigrationClock.SYSTEM);
+                false, () -> 0, MigrationClock.SYSTEM);
     }
 
     private int fillSource() throws Exception {
@@ -115,9 +114,9 @@ class MigratingTaskIT {
 
         destinationLearnsTheMigration();
         await().atMost(Duration.ofSeconds(10)).until(() -> task.state() == MigrationState.PRE_BLOCKING);
-        Command held = new Command();
         assertThat(task.serveLocally()).as("blocking: nothing new runs on the source").isFalse();
-        assertThat(task.hold(held)).isTrue();
+        assertThat(task.isHolding()).isTrue();
+        assertThat(task.hold(() -> released.add("held"))).isTrue();
         Thread.sleep(200);
         assertThat(task.state()).as("the command in flight holds the switch").isEqualTo(MigrationState.PRE_BLOCKING);
         assertThat(released).isEmpty();
@@ -126,9 +125,10 @@ class MigratingTaskIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> task.state() == MigrationState.SWITCH_COMMITTED);
         assertThat(states).containsExactly(MigrationState.PRE_BLOCKING, MigrationState.PRE_SWITCH, MigrationState.SCANNING,
                 MigrationState.FINAL_SWITCH, MigrationState.SWITCH_COMMITTED);
-        assertThat(released).containsExactly(held);
+        assertThat(released).containsExactly("held");
         assertThat(task.serveLocally()).isFalse();
-        assertThat(task.hold(new Command())).as("switched: the router sends MOVED").isFalse();
+        assertThat(task.isHolding()).isFalse();
+        assertThat(task.hold(() -> released.add("late"))).as("switched: the router sends MOVED").isFalse();
         assertThat(Resp.command(dst.address(), "DBSIZE")).isEqualTo(":" + inRange);
         assertThat(Resp.command(src.address(), "DBSIZE")).isEqualTo(":" + (100 - inRange));
         assertThat(stats.blockingTimeouts.sum()).isZero();
@@ -160,10 +160,9 @@ class MigratingTaskIT {
         assertThat(task.serveLocally()).isTrue();
         task.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> task.state() == MigrationState.PRE_BLOCKING);
-        Command held = new Command();
-        assertThat(task.hold(held)).isTrue();
+        assertThat(task.hold(() -> released.add("held"))).isTrue();
         task.stop();
-        assertThat(released).containsExactly(held);
+        assertThat(released).containsExactly("held");
         task.join(Duration.ofSeconds(10));
         List<String> umsync = new CopyOnWriteArrayList<>();
         task.umsync("key1".getBytes(StandardCharsets.UTF_8), umsync::add);
