@@ -28,8 +28,8 @@ import io.undermoon.proxy.replication.ReplicationManager;
 import io.undermoon.proxy.route.LocalBackend;
 import io.undermoon.proxy.route.RouteTable;
 import io.undermoon.proxy.session.ClientSession;
-import io.undermoon.proxy.session.CommandRouter;
-import io.undermoon.proxy.session.LocalCommands;
+import io.undermoon.proxy.route.CommandRouter;
+import io.undermoon.proxy.local.LocalCommands;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -97,20 +97,13 @@ public final class ServerProxy implements AutoCloseable {
     private void bind() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        CommandRouter[] routerRef = new CommandRouter[1];
-        migrations = new MigrationManager(config.password(), context.meta()::refresh, c -> {
-            ClientSession s = c.session();
-            if (s != null) {
-                s.loop().eventLoop().execute(() -> routerRef[0].reroute(s, c));
-            }
-        }, context.meta()::table);
+        migrations = new MigrationManager(config.password(), context.meta()::refresh, context.meta()::table);
         migrations.setImportGate(replication::flushPending);
         migrations.setLoadSignal(context.stats()::commands);
         context.meta().setMigrations(migrations);
         UmctlCommands meta = new UmctlCommands(context, migrations);
         LocalCommands local = new LocalCommands(context, meta);
         CommandRouter router = new CommandRouter(context, local, migrations.stats());
-        routerRef[0] = router;
         long sessionTimeout = config.sessionTimeout();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

@@ -4,7 +4,6 @@ import io.undermoon.model.Addresses;
 import io.undermoon.model.ClusterConfig;
 import io.undermoon.model.SlotRange;
 import io.undermoon.proxy.ProxyConfig;
-import io.undermoon.proxy.migration.MigrationManager;
 import io.undermoon.proxy.route.MigrationLookup;
 import io.undermoon.proxy.route.BackendRegistry;
 import io.undermoon.proxy.route.RouteTable;
@@ -23,6 +22,16 @@ import org.slf4j.LoggerFactory;
 public final class ClusterMetaState {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMetaState.class);
 
+    /**
+     * The migration tasks, which follow the metadata: brought in line with every accepted
+     * SETCLUSTER ({@link #reconcile}) and started once its routes are published.
+     */
+    public interface Migrations extends MigrationLookup {
+        void reconcile(String clusterName, Map<String, List<SlotRange>> local, ClusterConfig config);
+
+        void startNew();
+    }
+
     /** The outcome of a SETCLUSTER. */
     public enum SetResult { OK, OLD_EPOCH, NOT_MY_META }
 
@@ -30,7 +39,7 @@ public final class ClusterMetaState {
     private final BackendRegistry registry = new BackendRegistry();
     private final List<Consumer<RouteTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile RouteTable table;
-    private MigrationManager migrations;
+    private Migrations migrations;
     private Inputs inputs;
 
     /** The metadata of the current table, to re-render it when a migration changes state. */
@@ -51,7 +60,7 @@ public final class ClusterMetaState {
         return table;
     }
 
-    public synchronized void setMigrations(MigrationManager migrations) {
+    public synchronized void setMigrations(Migrations migrations) {
         this.migrations = migrations;
     }
 

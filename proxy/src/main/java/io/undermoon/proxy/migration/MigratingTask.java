@@ -4,86 +4,73 @@ import io.undermoon.model.MigrationConfig;
 import io.undermoon.model.MigrationMeta;
 import io.undermoon.model.RangeList;
 import io.undermoon.model.umctl.MigrationTask;
-import io.undermoon.model.umctl.SwitchArgs;
 import io.undermoon.model.umctl.SwitchCommand;
-import io.undermoon.proxy.session.Command;
-import io.undermoon.resp.client.BlockingRespClient;
-import io.undermoon.resp.client.RespReply;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source side of a migration (Ps): switches the range over to the importing proxy and then
- * copies its keys there. The state machine runs on one virtual thread; the event loops only call
- * the small lock-free routing methods ({@link #serveLocally()}, {@link #hold}, {@link #done()}).
- * See docs/migration.md.
+ * The source side of a migration (Ps): the state machine that switches the range over to the
+ * importing proxy and then has its keys copied there (docs/migration.md). It runs on one virtual
+ * thread and puts together the parts that do the work: the {@link RangeGate} the event loops pass
+ * (serve, hold, or send away), the {@link SwitchClient} to the importing proxy, the {@link KeyScan}
+ * and the {@link SyncWorker} for UMSYNC. Time comes from a {@link MigrationClock}.
  */
 public final class MigratingTask implements MigrationTaskHandle {
     private static final Logger LOG = LoggerFactory.getLogger(MigratingTask.class);
-    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(10);
-
-    /** How the event loops treat commands for the range right now. */
-    enum Mode { LOCAL, HOLD, REMOTE }
+    static final long PRECHECK_EVERY_MILLIS = 10;
+    static final long SWITCH_EVERY_MILLIS = 1;
+    static final long RETRY_SWITCH_AFTER_MILLIS = 100;
 
     private final MigrationTask identity;
     private final MigrationConfig config;
-    private final Optional<String> password;
     private final MigrationStats stats;
     private final Runnable onChange;
-    private final Consumer<Command> release;
-    private final AtomicLong inFlight = new AtomicLong();
-    private final ConcurrentLinkedQueue<Command> held = new ConcurrentLinkedQueue<>();
-    private final LinkedBlockingDeque<KeyMover.SyncRequest> umsyncQueue = new LinkedBlockingDeque<>();
-    private volatile Mode mode = Mode.LOCAL;
+    private final boolean resume;
+    private final MigrationClock clock;
+    private final RangeGate<Runnable> gate;
+    private final SwitchClient destination;
+    private final KeyMover mover;
+    private final KeyScan scan;
+    private final SyncWorker syncWorker;
     private volatile MigrationState state = MigrationState.PRE_CHECK;
     private volatile boolean stopped;
     private Thread thread;
-    private Thread syncWorker;
-    private volatile boolean syncWorkerDone;
-    private BlockingRespClient peer;
-    private final KeyMover mover;
-    private final KeyMover syncMover;
-    private final boolean resume;
-    private final LongSupplier load;
-    /** The source's load last read by the scan (its thread only). */
-    private long lastSourceLoad;
 
     /**
-     * @param resume the range was already switched to the destination by the task this one
+     * @param onChange called after every state change (what clients are shown depends on it)
+     * @param resume   the range was already switched to the destination by the task this one
      *     replaces: hold its commands from the start and switch again (PRESWITCH) without ever
      *     serving it locally, see {@link MigrationManager}
-     * @param load the number of commands this proxy has received so far, for the scan's pacing
+     * @param load     the number of commands this proxy has received so far, for the scan's pacing
      */
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
-            Runnable onChange, Consumer<Command> release, boolean resume, LongSupplier load) {
+            Runnable onChange, boolean resume, LongSupplier load, MigrationClock clock) {
         this.identity = identity;
-        this.load = load;
-        this.resume = resume;
-        if (resume) {
-            this.mode = Mode.HOLD;
-            this.state = MigrationState.PRE_SWITCH;
-        }
         this.config = config;
-        this.password = password;
         this.stats = stats;
         this.onChange = onChange;
-        this.release = release;
+        this.resume = resume;
+        this.clock = clock;
+        this.gate = new RangeGate<>(resume ? RangeGate.Mode.HOLD : RangeGate.Mode.LOCAL, Runnable::run,
+                stats.heldCommands::increment);
+        if (resume) {
+            this.state = MigrationState.PRE_SWITCH;
+        }
         MigrationMeta meta = identity.meta();
-        this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats);
-        this.syncMover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), identity.slotRange().rangeList(),
-                DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats);
+        RangeList ranges = identity.slotRange().rangeList();
+        this.destination = new SwitchClient(identity, password);
+        this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), ranges, DATA_TIMEOUT,
+                MigrateHead.TIMEOUT_MILLIS, stats);
+        this.scan = new KeyScan(identity, config, mover, stats, clock, () -> destination.send(SwitchCommand.PRESWITCH),
+                load);
+        this.syncWorker = new SyncWorker(identity, new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), ranges,
+                DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats), stats, clock);
     }
 
     @Override
@@ -106,59 +93,46 @@ public final class MigratingTask implements MigrationTaskHandle {
 
     // ---- called on event loops ---------------------------------------------------------------
 
-    /**
-     * True when a command for the range may run on the source Redis now; it then counts as in
-     * flight until {@link #done()}. The count goes up before the mode is read, so the switch, which
-     * sets the mode before it waits for the count to reach zero, cannot miss it.
-     */
+    /** True when a command for the range may run on the source Redis now; then {@link #done()} follows its reply. */
     public boolean serveLocally() {
-        inFlight.incrementAndGet();
-        if (mode == Mode.LOCAL) {
-            return true;
-        }
-        inFlight.decrementAndGet();
-        return false;
+        return gate.enter();
     }
 
     /** A command that {@link #serveLocally()} let through got its reply. */
     public void done() {
-        inFlight.decrementAndGet();
+        gate.exit();
     }
 
-    /** Keeps the command until the switch is decided; false when the range is not being switched. */
-    public boolean hold(Command c) {
-        if (mode != Mode.HOLD) {
-            return false;
-        }
-        held.add(c);
-        stats.heldCommands.increment();
-        if (mode != Mode.HOLD) {
-            releaseHeld();
-        }
-        return true;
+    /** True while the switch holds the range's new commands (an event loop then calls {@link #hold}). */
+    public boolean isHolding() {
+        return gate.mode() == RangeGate.Mode.HOLD;
     }
 
-    /** UMSYNC from the importing proxy: move the key now (on the task thread) and answer. */
+    /**
+     * Keeps a held command until the switch is decided, as the action that routes it again (on its
+     * own event loop); false when the range is no longer held (the caller routes it now).
+     */
+    public boolean hold(Runnable reroute) {
+        return gate.hold(reroute);
+    }
+
+    /** UMSYNC from the importing proxy: the sync worker moves the key and {@code reply} gets the answer. */
     public void umsync(byte[] key, Consumer<String> reply) {
         stats.umsyncReceived.increment();
-        if (state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal() || stopped) {
-            reply.accept(state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal() ? "+MIGRATING_FINISHED"
-                    : "-MIGRATION_TASK_NOT_FOUND");
+        if (finished() || stopped) {
+            reply.accept(finished() ? "+MIGRATING_FINISHED" : "-MIGRATION_TASK_NOT_FOUND");
             return;
         }
-        umsyncQueue.add(new KeyMover.SyncRequest(key, reply));
+        syncWorker.submit(key, reply);
         if (stopped) {
-            failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
-        } else if (state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal()) {
-            failQueuedSyncs("+MIGRATING_FINISHED"); // the worker has finished: every key is moved
+            syncWorker.failQueued("-MIGRATION_TASK_NOT_FOUND");
+        } else if (finished()) {
+            syncWorker.failQueued("+MIGRATING_FINISHED"); // the worker has finished: every key is moved
         }
     }
 
-    private void releaseHeld() {
-        Command c;
-        while ((c = held.poll()) != null) {
-            release.accept(c);
-        }
+    private boolean finished() {
+        return state.ordinal() >= MigrationState.FINAL_SWITCH.ordinal();
     }
 
     // ---- the task thread -----------------------------------------------------------------------
@@ -173,15 +147,20 @@ public final class MigratingTask implements MigrationTaskHandle {
         if (thread != null) {
             thread.interrupt();
         }
-        if (syncWorker != null) {
-            syncWorker.interrupt();
-        }
-        if (mode == Mode.HOLD) {
+        syncWorker.stop();
+        if (gate.mode() == RangeGate.Mode.HOLD) {
             // the new metadata decides where the held commands go
-            mode = Mode.REMOTE;
-            releaseHeld();
+            gate.setMode(RangeGate.Mode.REMOTE);
+            gate.releaseHeld();
         }
-        failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
+        syncWorker.failQueued("-MIGRATION_TASK_NOT_FOUND");
+    }
+
+    /** Waits for the task's thread to end (tests). */
+    void join(Duration timeout) throws InterruptedException {
+        if (thread != null) {
+            thread.join(timeout);
+        }
     }
 
     private void setState(MigrationState s) {
@@ -190,39 +169,39 @@ public final class MigratingTask implements MigrationTaskHandle {
     }
 
     private void run() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxMigrationTime());
+        long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxMigrationTime());
         try {
             LOG.info("migration {}: starting{}", identity, resume ? " (the range is switched already: resuming)" : "");
             boolean switched = resume && switchAgain();
             while (!switched && !stopped) {
-                sendUntilOk(SwitchCommand.PRECHECK, 10, deadline);
-                switched = blockAndSwitch(deadline);
+                sendUntilOk(SwitchCommand.PRECHECK, PRECHECK_EVERY_MILLIS, deadline);
+                switched = blockAndSwitch();
                 if (!switched && !stopped) {
-                    if (System.nanoTime() - deadline > 0) {
+                    if (clock.nanoTime() - deadline > 0) {
                         break;
                     }
-                    sleepMillis(100);
+                    clock.sleepMillis(RETRY_SWITCH_AFTER_MILLIS);
                 }
             }
             if (switched) {
-                startSyncWorker();
-                scan(deadline);
-                finishSyncWorker();
+                syncWorker.start();
+                scan.run(deadline, () -> stopped);
+                syncWorker.finish();
             }
             if (stopped) {
                 return;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (clock.nanoTime() - deadline > 0) {
                 LOG.error("migration {}: exceeded max_migration_time ({} s); finishing the switch anyway",
                         identity, config.maxMigrationTime());
-                if (mode != Mode.REMOTE) {
-                    mode = Mode.REMOTE;
-                    releaseHeld();
+                if (gate.mode() != RangeGate.Mode.REMOTE) {
+                    gate.setMode(RangeGate.Mode.REMOTE);
+                    gate.releaseHeld();
                 }
             }
             setState(MigrationState.FINAL_SWITCH);
-            sendUntilOk(SwitchCommand.FINALSWITCH, 1, Long.MAX_VALUE);
-            failQueuedSyncs("+MIGRATING_FINISHED");
+            sendUntilOk(SwitchCommand.FINALSWITCH, SWITCH_EVERY_MILLIS, Long.MAX_VALUE);
+            syncWorker.failQueued("+MIGRATING_FINISHED");
             if (!stopped) {
                 setState(MigrationState.SWITCH_COMMITTED);
                 LOG.info("migration {}: switch committed", identity);
@@ -232,37 +211,32 @@ public final class MigratingTask implements MigrationTaskHandle {
         } catch (RuntimeException e) {
             LOG.error("migration {}: failed: {}", identity, e.toString(), e);
         } finally {
-            closePeer();
+            destination.close();
             mover.close();
-            if (syncWorker != null) {
-                syncWorker.interrupt();
-            }
+            syncWorker.stop();
             if (stopped) {
-                failQueuedSyncs("-MIGRATION_TASK_NOT_FOUND");
+                syncWorker.failQueued("-MIGRATION_TASK_NOT_FOUND");
             }
         }
     }
 
     /**
-     * Stops new commands for the range, waits for those in flight, then switches the range to the
-     * importing proxy. False (and the range served locally again) when that took longer than
-     * max_blocking_time.
+     * PRE_BLOCKING: stops new commands for the range and waits (woken by the event loop that
+     * answers the last one) for those in flight; then PRE_SWITCH. False (and the range served
+     * locally again) when that took longer than max_blocking_time.
      */
-    private boolean blockAndSwitch(long migrationDeadline) throws InterruptedException {
-        long blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
-        mode = Mode.HOLD;
+    private boolean blockAndSwitch() throws InterruptedException {
+        long blockDeadline = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
+        gate.setMode(RangeGate.Mode.HOLD);
         setState(MigrationState.PRE_BLOCKING);
-        while (inFlight.get() > 0 && !stopped && System.nanoTime() - blockDeadline < 0) {
-            Thread.sleep(0, 200_000);
-        }
-        if (inFlight.get() == 0 && !stopped) {
+        if (gate.awaitDrained(blockDeadline, clock) && !stopped) {
             setState(MigrationState.PRE_SWITCH);
             if (switchBefore(blockDeadline)) {
                 return true;
             }
         }
         if (!stopped) {
-            serveLocallyAgain("could not switch (" + inFlight.get() + " commands in flight)");
+            serveLocallyAgain("could not switch (" + gate.inFlight() + " commands in flight)");
         }
         return false;
     }
@@ -273,7 +247,7 @@ public final class MigratingTask implements MigrationTaskHandle {
      * commands are released and the normal start (PRECHECK, serving locally meanwhile) follows.
      */
     private boolean switchAgain() throws InterruptedException {
-        long blockDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
+        long blockDeadline = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockingTime());
         if (switchBefore(blockDeadline)) {
             return true;
         }
@@ -283,16 +257,16 @@ public final class MigratingTask implements MigrationTaskHandle {
         return false;
     }
 
-    /** PRESWITCH every millisecond until the destination accepts it; then the range is served there. */
+    /** PRESWITCH every millisecond until the destination accepts it; then SCANNING, the range served there. */
     private boolean switchBefore(long blockDeadline) throws InterruptedException {
-        while (!stopped && System.nanoTime() - blockDeadline < 0) {
-            if (sendSwitch(SwitchCommand.PRESWITCH)) {
-                mode = Mode.REMOTE;
+        while (!stopped && clock.nanoTime() - blockDeadline < 0) {
+            if (destination.send(SwitchCommand.PRESWITCH)) {
+                gate.setMode(RangeGate.Mode.REMOTE);
                 setState(MigrationState.SCANNING);
-                releaseHeld();
+                gate.releaseHeld();
                 return true;
             }
-            Thread.sleep(1);
+            clock.sleepMillis(SWITCH_EVERY_MILLIS);
         }
         return false;
     }
@@ -302,179 +276,17 @@ public final class MigratingTask implements MigrationTaskHandle {
         stats.blockingTimeouts.increment();
         LOG.error("migration {}: {} within max_blocking_time ({} ms); serving the range locally again and retrying",
                 identity, why, config.maxBlockingTime());
-        mode = Mode.LOCAL;
+        gate.setMode(RangeGate.Mode.LOCAL);
         setState(MigrationState.PRE_CHECK);
-        releaseHeld();
+        gate.releaseHeld();
     }
-
-    private void scan(long deadline) throws InterruptedException {
-        ScanPacer pacer = new ScanPacer(this::loadNow, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
-        destinationConfirmedAt = System.nanoTime() - DESTINATION_CHECK_NANOS; // the first step asks
-        String cursor = "0";
-        do {
-            if (stopped || System.nanoTime() - deadline > 0) {
-                return;
-            }
-            if (!destinationStillImporting()) {
-                Thread.sleep(DESTINATION_RETRY_MILLIS);
-                continue;
-            }
-            try {
-                long t0 = System.nanoTime();
-                cursor = mover.scanOnce(cursor, (int) config.scanCount());
-                long t1 = System.nanoTime();
-                long pause = pacer.pauseAfter(t1 - t0, t1);
-                stats.scanSteps.increment();
-                if (pause > 0) {
-                    stats.scanStepsPaced.increment();
-                    stats.scanPauseMicros.add(pause / 1000);
-                    Thread.sleep(Duration.ofNanos(pause));
-                }
-            } catch (IOException e) {
-                stats.sourceErrors.increment();
-                LOG.warn("migration {}: {}; retrying", identity, e.getMessage());
-                mover.close();
-                Thread.sleep(50);
-                continue;
-            }
-        } while (!cursor.equals("0"));
-        LOG.info("migration {}: all keys copied", identity);
-    }
-
-    /** How old the destination's last confirmation may be when the scan moves keys. */
-    static final long DESTINATION_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long DESTINATION_RETRY_MILLIS = 10;
-    private long destinationConfirmedAt;
-
-    /**
-     * Before moving keys, the importing proxy must still hold the switched range: confirmed by an
-     * idempotent PRESWITCH at most {@link #DESTINATION_CHECK_NANOS} before each step. When that
-     * proxy dies its Redis may live on while the broker promotes the Redis's replica in its place;
-     * a MIGRATE to the orphaned Redis after that promotion would delete keys from the source that
-     * the cluster no longer has anywhere (found by the chaos harness: ballast keys lost after a
-     * proxy restart during a scale-out). The coordinator needs far longer than this interval to
-     * notice the death and promote, so the scan stops moving before the promotion and waits for the
-     * metadata that names the new destination (this task is then replaced).
-     */
-    private boolean destinationStillImporting() {
-        long now = System.nanoTime();
-        if (now - destinationConfirmedAt < DESTINATION_CHECK_NANOS) {
-            return true;
-        }
-        if (!sendSwitch(SwitchCommand.PRESWITCH)) {
-            stats.destinationUnconfirmed.increment();
-            return false;
-        }
-        destinationConfirmedAt = System.nanoTime();
-        return true;
-    }
-
-    /**
-     * The load the scan yields to: commands this proxy received plus commands the source Redis
-     * processed for others (clients reach it through the importing proxy too, and after a switch
-     * of every slot the migrating proxy may see none of them). When the source cannot be asked,
-     * counts as busy; the next step reconnects.
-     */
-    private long loadNow() {
-        long source;
-        try {
-            source = mover.othersCommandsOnSource();
-        } catch (IOException e) {
-            source = lastSourceLoad + ScanPacer.BUSY_COMMANDS;
-        }
-        lastSourceLoad = source;
-        return load.getAsLong() + source;
-    }
-
-    /** UMSYNC requests are served by a worker of their own, so they never wait for a scan batch. */
-    private void startSyncWorker() {
-        syncWorker = Thread.ofVirtual().name("umsync-" + identity.slotRange().rangeList()).start(() -> {
-            try {
-                while (!stopped && !(syncWorkerDone && umsyncQueue.isEmpty())) {
-                    try {
-                        syncMover.serveSyncs(umsyncQueue, 256, TimeUnit.MILLISECONDS.toNanos(5));
-                    } catch (IOException e) {
-                        stats.sourceErrors.increment();
-                        LOG.warn("migration {}: UMSYNC: {}; retrying", identity, e.getMessage());
-                        syncMover.close();
-                        Thread.sleep(20);
-                    }
-                }
-            } catch (InterruptedException e) {
-                // stopped
-            } finally {
-                syncMover.close();
-            }
-        });
-    }
-
-    /** Lets the worker serve what is queued, then waits for it. */
-    private void finishSyncWorker() throws InterruptedException {
-        syncWorkerDone = true;
-        syncWorker.join();
-    }
-
-    private void failQueuedSyncs(String reply) {
-        KeyMover.SyncRequest r;
-        while ((r = umsyncQueue.poll()) != null) {
-            r.reply().accept(reply);
-        }
-    }
-
-    // ---- switch commands to the importing proxy ------------------------------------------------
 
     private void sendUntilOk(SwitchCommand cmd, long everyMillis, long deadline) throws InterruptedException {
-        while (!stopped && System.nanoTime() - deadline < 0) {
-            if (sendSwitch(cmd)) {
+        while (!stopped && clock.nanoTime() - deadline < 0) {
+            if (destination.send(cmd)) {
                 return;
             }
-            Thread.sleep(everyMillis);
+            clock.sleepMillis(everyMillis);
         }
-    }
-
-    private String lastSwitchError;
-
-    private boolean sendSwitch(SwitchCommand cmd) {
-        List<String> args = cmd.toCommand(SwitchArgs.of(identity));
-        try {
-            if (peer == null || !peer.isOpen()) {
-                peer = BlockingRespClient.connect(identity.meta().dstProxyAddress(), CONTROL_TIMEOUT);
-                if (password.isPresent()) {
-                    RespReply auth = peer.command("AUTH", password.get());
-                    if (auth instanceof RespReply.Error e) {
-                        throw new IOException("AUTH refused by the importing proxy: " + e.message());
-                    }
-                }
-            }
-            RespReply reply = peer.command(args.toArray(String[]::new));
-            if (reply instanceof RespReply.Error e) {
-                logSwitchError(cmd + ": " + e.message());
-                return false;
-            }
-            lastSwitchError = null;
-            return true;
-        } catch (IOException e) {
-            closePeer();
-            logSwitchError(cmd + ": " + e.getMessage());
-            return false;
-        }
-    }
-
-    private void logSwitchError(String error) {
-        if (!error.equals(lastSwitchError)) {
-            LOG.info("migration {}: {} (retrying)", identity, error);
-            lastSwitchError = error;
-        }
-    }
-
-    private void closePeer() {
-        if (peer != null) {
-            peer.close();
-            peer = null;
-        }
-    }
-
-    private void sleepMillis(long ms) throws InterruptedException {
-        Thread.sleep(ms);
     }
 }

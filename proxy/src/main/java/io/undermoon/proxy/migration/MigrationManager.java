@@ -9,19 +9,18 @@ import io.undermoon.model.umctl.MigrationTask;
 import io.undermoon.model.umctl.SwitchArgs;
 import io.undermoon.model.umctl.SwitchCommand;
 import io.undermoon.model.umctl.UmctlParseException;
+import io.undermoon.proxy.meta.ClusterMetaState;
 import io.undermoon.proxy.meta.UmctlCommands;
-import io.undermoon.proxy.route.MigrationLookup;
 import io.undermoon.proxy.route.Route;
 import io.undermoon.proxy.route.RouteTable;
 import io.undermoon.proxy.session.ClientSession;
 import io.undermoon.proxy.session.Command;
-import io.undermoon.proxy.session.Replies;
+import io.undermoon.proxy.reply.Replies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,13 +41,12 @@ import org.slf4j.LoggerFactory;
  * task starts in PRE_SWITCH (serving the range, pulling missing keys from the new source), a
  * migrating task holds the range's commands until the destination has accepted PRESWITCH again.
  */
-public final class MigrationManager implements MigrationLookup, UmctlCommands.MigrationHooks {
+public final class MigrationManager implements ClusterMetaState.Migrations, UmctlCommands.MigrationHooks {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationManager.class);
 
     private final Optional<String> password;
     private final MigrationStats stats = new MigrationStats();
     private final Runnable onChange;
-    private final Consumer<Command> release;
     private final Supplier<RouteTable> table;
     private volatile Map<MigrationTask, MigrationTaskHandle> tasks = Map.of();
     private volatile java.util.function.Predicate<String> flushPending = node -> false;
@@ -57,13 +55,10 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
 
     /**
      * @param onChange called when a task changes state (the topology shown to clients depends on it)
-     * @param release  re-routes a command that was held during a switch, on its own event loop
      */
-    public MigrationManager(Optional<String> password, Runnable onChange, Consumer<Command> release,
-            Supplier<RouteTable> table) {
+    public MigrationManager(Optional<String> password, Runnable onChange, Supplier<RouteTable> table) {
         this.password = password;
         this.onChange = onChange;
-        this.release = release;
         this.table = table;
     }
 
@@ -89,6 +84,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
     }
 
     /** Brings the task set in line with new metadata. Call {@link #startNew()} after publishing routes. */
+    @Override
     public synchronized void reconcile(String clusterName, Map<String, List<SlotRange>> local, ClusterConfig config) {
         Map<MigrationTask, MigrationTaskHandle> next = new LinkedHashMap<>();
         for (List<SlotRange> ranges : local.values()) {
@@ -102,8 +98,8 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
                     next.put(id, existing);
                 } else if (id.isMigrating()) {
                     boolean resume = switchedBefore(id, MigrationState.SCANNING);
-                    MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange, release,
-                            resume, load);
+                    MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange,
+                            resume, load, MigrationClock.SYSTEM);
                     next.put(id, t);
                     toStart.add(t);
                 } else if (switchedBefore(id, MigrationState.PRE_SWITCH)) {
@@ -144,6 +140,7 @@ public final class MigrationManager implements MigrationLookup, UmctlCommands.Mi
         return false;
     }
 
+    @Override
     public synchronized void startNew() {
         toStart.forEach(MigratingTask::start);
         toStart.clear();

@@ -9,7 +9,9 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.backend.BackendConnection;
+import io.undermoon.proxy.backend.Cumulator;
 import io.undermoon.proxy.backend.LoopResources;
+import io.undermoon.proxy.reply.Replies;
 import io.undermoon.resp.RequestDecoder;
 import io.undermoon.resp.RespProtocolException;
 import java.util.ArrayDeque;
@@ -18,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Decodes requests without copying, hands each to the {@link CommandRouter},
+ * One client connection. Decodes requests without copying, hands each to the {@link CommandDispatcher},
  * and writes replies strictly in request order, flushing once per event-loop iteration.
  *
  * <p>Back-pressure: the session stops reading from its socket while it has
@@ -33,7 +35,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private final ProxyContext proxy;
     private final LoopResources loop;
-    private final CommandRouter router;
+    private final CommandDispatcher router;
     private final long id;
     private final int maxPending;
     private final RequestDecoder<Command> decoder;
@@ -54,7 +56,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long sinceLastSample;
     private String clientName;
 
-    public ClientSession(ProxyContext proxy, LoopResources loop, CommandRouter router) {
+    public ClientSession(ProxyContext proxy, LoopResources loop, CommandDispatcher router) {
         this.proxy = proxy;
         this.loop = loop;
         this.router = router;
@@ -81,7 +83,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     /** One command in slowlog_sample_rate is timed; counted per session to keep threads apart. */
-    boolean sampleForSlowLog() {
+    public boolean sampleForSlowLog() {
         if (++sinceLastSample >= proxy.slowLog().sampleRate()) {
             sinceLastSample = 0;
             return true;
@@ -192,7 +194,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (head.reply == null) {
                 if (head == blocked && head.deferred) {
                     head.deferred = false;
-                    router.dispatchBlocking(this, head);
+                    router.dispatchDeferred(this, head);
                     if (head.reply == null) {
                         break;
                     }
@@ -260,22 +262,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     /** Marks a blocking command: later commands wait until it is answered. */
-    void setBlocked(Command cmd, boolean deferred) {
+    public void setBlocked(Command cmd, boolean deferred) {
         blocked = cmd;
         cmd.deferred = deferred;
     }
 
-    void setBlockedOn(BackendConnection c) {
+    /** The dedicated connection a blocking command runs on: closed if the client goes away. */
+    public void setBlockedOn(BackendConnection c) {
         blockedOn = c;
     }
 
     /** True when {@code cmd} is the oldest unanswered command. */
-    boolean isHead(Command cmd) {
+    public boolean isHead(Command cmd) {
         return queue.peekFirst() == cmd;
     }
 
     /** Answer the remaining commands, then close (QUIT). */
-    void closeAfterReplies() {
+    public void closeAfterReplies() {
         closing = true;
     }
 

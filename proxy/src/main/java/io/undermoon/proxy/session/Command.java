@@ -2,6 +2,7 @@ package io.undermoon.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.undermoon.proxy.command.CommandSpec;
+import io.undermoon.proxy.reply.ReplyTarget;
 import io.undermoon.resp.Request;
 
 /**
@@ -43,6 +44,39 @@ public final class Command extends Request implements ReplyTarget {
 
     public CommandSpec spec() {
         return spec;
+    }
+
+    public void setSpec(CommandSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Times this command for the slow log: {@code text} is what the log shows. */
+    public void sampleForSlowLog(long startNanos, String text) {
+        this.startNanos = startNanos;
+        this.slowlogText = text;
+    }
+
+    /** Runs on a dedicated connection, blocking for at most {@code timeoutMillis} (0 = forever). */
+    public void markBlocking(long timeoutMillis) {
+        this.blocking = true;
+        this.blockTimeoutMillis = timeoutMillis;
+    }
+
+    public boolean isBlocking() {
+        return blocking;
+    }
+
+    public long blockTimeoutMillis() {
+        return blockTimeoutMillis;
+    }
+
+    /** Hops left for active redirection (from UMFORWARD), or -1 for a command from a client. */
+    public int redirectTimes() {
+        return redirectTimes;
+    }
+
+    public void setRedirectTimes(int redirectTimes) {
+        this.redirectTimes = redirectTimes;
     }
 
     public ClientSession session() {

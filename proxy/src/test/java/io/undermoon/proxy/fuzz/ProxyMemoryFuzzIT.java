@@ -47,6 +47,10 @@ class ProxyMemoryFuzzIT {
     private static final long SLACK = 64 * MIB;
     /** 200 connections holding 256 KiB each, with the cumulation's doubling. */
     private static final long HOLDERS_PEAK = 4L * 200 * 256 * 1024;
+    /** Rounds of the same input whose retention is compared, first half against second half. */
+    private static final int RETENTION_ROUNDS = 8;
+    /** A fresh connection's PING must be answered within this while the garbage is sent. */
+    private static final long HEALTH_PING_MAX_MILLIS = 5000;
     private static final ByteMutator MUTATOR = new ByteMutator(ClientStreams.DICTIONARY);
 
     private static ProxyUnderTest proxy;
@@ -82,15 +86,23 @@ class ProxyMemoryFuzzIT {
         parallelGarbage(connections, 32);
         LOG.info("{} garbage connections in {} ms", connections, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
-        // the allocator keeps some freed chunks for reuse: what it keeps must not grow with the input
+        // the allocator keeps some freed chunks for reuse: what it keeps must not grow with the input.
+        // What it keeps after one round varies with where the connections' buffers landed (seen: 89 to
+        // 115 MiB after identical rounds), so one round against another is noise; the plateau of the
+        // first half of the rounds against the second half is not: a cache that grew by g a round would
+        // show about ROUNDS/2 x g more.
         List<Reading> rounds = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < RETENTION_ROUNDS; round++) {
             manyConnectionsHoldingPartialRequests(baseline, 200, 256 * 1024);
             await().atMost(Duration.ofSeconds(30)).until(() -> proxy.proxy.context().stats().connectedClients.get() == 0);
             rounds.add(gauge.read());
             LOG.info("after round {} of 200 connections holding partial requests: {}", round + 1, rounds.getLast());
         }
-        assertWithin(rounds.getFirst(), rounds.getLast(), 16 * MIB, "after three rounds of the same input (retention grew)");
+        Reading firstPlateau = highest(rounds.subList(0, RETENTION_ROUNDS / 2));
+        Reading secondPlateau = highest(rounds.subList(RETENTION_ROUNDS / 2, RETENTION_ROUNDS));
+        assertWithin(firstPlateau, secondPlateau, 16 * MIB,
+                "in rounds " + (RETENTION_ROUNDS / 2 + 1) + "-" + RETENTION_ROUNDS + " against rounds 1-" + RETENTION_ROUNDS / 2
+                        + " of the same input (retention grew; every round: " + rounds + ")");
         assertWithin(baseline, rounds.getLast(), HOLDERS_PEAK + SLACK, "after every connection closed");
         Reading end = gauge.read();
         LOG.info("end: {}", end);
@@ -196,7 +208,9 @@ class ProxyMemoryFuzzIT {
                     long t0 = System.nanoTime();
                     Object pong = Resp.command("127.0.0.1", proxy.port(), "PING");
                     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                    if (!"+PONG".equals(pong) || ms > 2000) {
+                    // a liveness bound, not a latency target: on 2 shared cores under 32 garbage senders
+                    // one PING was seen taking 2.03 s
+                    if (!"+PONG".equals(pong) || ms > HEALTH_PING_MAX_MILLIS) {
                         failures.add("health PING answered " + pong + " after " + ms + " ms");
                     }
                     pings.incrementAndGet();
@@ -289,6 +303,11 @@ class ProxyMemoryFuzzIT {
                 s.close();
             }
         }
+    }
+
+    /** The reading with the most allocator memory. */
+    private static Reading highest(List<Reading> readings) {
+        return readings.stream().max(java.util.Comparator.comparingLong(r -> r.allocatorDirect() + r.allocatorHeap())).orElseThrow();
     }
 
     private static void assertWithin(Reading baseline, Reading now, long bound, String when) {

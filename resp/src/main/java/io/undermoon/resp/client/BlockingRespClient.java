@@ -1,7 +1,12 @@
 package io.undermoon.resp.client;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.undermoon.resp.RespLimits;
+import io.undermoon.resp.RespProtocolException;
+import io.undermoon.resp.RespWriter;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,7 +30,6 @@ import java.util.Objects;
  * an {@link IOException}, so callers reconnect rather than reuse a desynchronised stream.
  */
 public final class BlockingRespClient implements AutoCloseable {
-    private static final byte[] CRLF = {'\r', '\n'};
     private final Socket socket;
     private final OutputStream out;
     private final RespReplyReader reader;
@@ -32,7 +37,7 @@ public final class BlockingRespClient implements AutoCloseable {
     private long deadlineNanos;
     private boolean broken;
 
-    private BlockingRespClient(Socket socket, Duration commandTimeout, ReplyLimits limits) throws IOException {
+    private BlockingRespClient(Socket socket, Duration commandTimeout, RespLimits limits) throws IOException {
         this.socket = socket;
         this.commandTimeout = commandTimeout;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
@@ -41,7 +46,7 @@ public final class BlockingRespClient implements AutoCloseable {
 
     /** Connects to {@code host:port}; {@code timeout} bounds the connect and every command. */
     public static BlockingRespClient connect(String host, int port, Duration timeout) throws IOException {
-        return connect(host, port, timeout, timeout, ReplyLimits.DEFAULT);
+        return connect(host, port, timeout, timeout, RespLimits.REPLIES);
     }
 
     /** Connects to an address of the form {@code host:port} (split at the last ':'). */
@@ -64,7 +69,7 @@ public final class BlockingRespClient implements AutoCloseable {
     }
 
     public static BlockingRespClient connect(String host, int port, Duration connectTimeout, Duration commandTimeout,
-                                             ReplyLimits limits) throws IOException {
+                                             RespLimits limits) throws IOException {
         Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65535) {
             throw new IOException("invalid port " + port);
@@ -95,7 +100,7 @@ public final class BlockingRespClient implements AutoCloseable {
         }
         try {
             deadlineNanos = System.nanoTime() + commandTimeout.toNanos();
-            out.write(encode(args));
+            writeCommand(toBytes(args));
             out.flush();
             return reader.read();
         } catch (IOException | RuntimeException e) {
@@ -124,12 +129,7 @@ public final class BlockingRespClient implements AutoCloseable {
                 if (args.length == 0) {
                     throw new IllegalArgumentException("empty command");
                 }
-                out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                for (byte[] a : args) {
-                    out.write(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(a);
-                    out.write(CRLF);
-                }
+                writeCommand(args);
             }
             out.flush();
             List<RespReply> replies = new ArrayList<>(commands.size());
@@ -154,17 +154,31 @@ public final class BlockingRespClient implements AutoCloseable {
         };
     }
 
-    /** The command as a RESP array of bulk strings. */
-    static byte[] encode(String... args) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String arg : args) {
-            byte[] p = Objects.requireNonNull(arg, "argument").getBytes(StandardCharsets.UTF_8);
-            b.writeBytes(("$" + p.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            b.writeBytes(p);
-            b.writeBytes(CRLF);
+    private void writeCommand(byte[][] args) throws IOException {
+        out.write(encode(args));
+    }
+
+    /** The command as RESP bytes, written by {@link RespWriter#command}, the project's one command encoder. */
+    static byte[] encode(byte[][] args) {
+        ByteBuf b = Unpooled.buffer(64);
+        try {
+            RespWriter.command(b, Arrays.asList(args));
+            return ByteBufUtil.getBytes(b);
+        } finally {
+            b.release();
         }
-        return b.toByteArray();
+    }
+
+    static byte[] encode(String... args) {
+        return encode(toBytes(args));
+    }
+
+    private static byte[][] toBytes(String... args) {
+        byte[][] out = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            out[i] = Objects.requireNonNull(args[i], "argument").getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
     }
 
     public boolean isOpen() {

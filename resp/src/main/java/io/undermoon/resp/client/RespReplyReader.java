@@ -1,5 +1,7 @@
 package io.undermoon.resp.client;
 
+import io.undermoon.resp.RespLimits;
+import io.undermoon.resp.RespProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads RESP2 replies from a blocking stream, checking every length against {@link ReplyLimits}.
+ * Reads RESP2 replies from a blocking stream, checking every length against {@link RespLimits}.
  * Not thread-safe; after an exception the stream position is undefined and the reader must be
  * discarded.
  */
@@ -17,12 +19,12 @@ public final class RespReplyReader {
     private static final int FIRST_CHUNK = 64 * 1024;
 
     private final InputStream in;
-    private final ReplyLimits limits;
+    private final RespLimits limits;
     private final byte[] buf = new byte[8192];
     private int pos;
     private int end;
 
-    public RespReplyReader(InputStream in, ReplyLimits limits) {
+    public RespReplyReader(InputStream in, RespLimits limits) {
         this.in = in;
         this.limits = limits;
     }
@@ -67,8 +69,8 @@ public final class RespReplyReader {
         if (len < 0 || len > limits.maxArrayLength()) {
             throw new RespProtocolException("array length " + len + " out of bounds");
         }
-        if (depth >= limits.maxDepth() && len > 0) {
-            throw new RespProtocolException("arrays nested deeper than " + limits.maxDepth());
+        if (depth >= limits.maxNesting() && len > 0) {
+            throw new RespProtocolException("arrays nested deeper than " + limits.maxNesting());
         }
         List<RespReply> items = new ArrayList<>((int) Math.min(len, 1024));
         for (long i = 0; i < len; i++) {
@@ -78,7 +80,7 @@ public final class RespReplyReader {
     }
 
     private String readLine() throws IOException {
-        byte[] raw = new byte[Math.min(64, limits.maxLineLength())];
+        byte[] raw = new byte[Math.min(64, limits.maxInlineLength())];
         int n = 0;
         while (true) {
             int b = readByte();
@@ -88,11 +90,11 @@ public final class RespReplyReader {
                 }
                 break;
             }
-            if (n == limits.maxLineLength()) {
-                throw new RespProtocolException("line longer than " + limits.maxLineLength() + " bytes");
+            if (n == limits.maxInlineLength()) {
+                throw new RespProtocolException("line longer than " + limits.maxInlineLength() + " bytes");
             }
             if (n == raw.length) {
-                raw = Arrays.copyOf(raw, Math.min(raw.length * 2, limits.maxLineLength()));
+                raw = Arrays.copyOf(raw, Math.min(raw.length * 2, limits.maxInlineLength()));
             }
             raw[n++] = (byte) b;
         }

@@ -1,5 +1,7 @@
 package io.undermoon.resp.client;
 
+import io.undermoon.resp.RespProtocolException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

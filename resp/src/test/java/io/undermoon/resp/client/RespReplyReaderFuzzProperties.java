@@ -1,5 +1,7 @@
 package io.undermoon.resp.client;
 
+import io.undermoon.resp.RespLimits;
+import io.undermoon.resp.RespProtocolException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.undermoon.resp.ReplyStreams;
@@ -36,7 +38,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class RespReplyReaderFuzzProperties {
     private static final HangGuard GUARD = new HangGuard("reply-reader", Duration.ofSeconds(10));
     private static final ByteMutator MUTATOR = new ByteMutator(ReplyStreams.DICTIONARY);
-    private static final ReplyLimits SMALL = new ReplyLimits(1000, 10, 3, 64);
+    private static final RespLimits SMALL = new RespLimits(10, 1000, 64, 3);
 
     @AfterContainer
     static void stopGuard() {
@@ -49,7 +51,7 @@ class RespReplyReaderFuzzProperties {
     void validRepliesAreReadWhateverTheSplit(@ForAll("resp2") @Size(min = 1, max = 8) List<Encoded> replies, @ForAll long seed)
             throws Exception {
         byte[] stream = ReplyStreams.concat(replies);
-        Outcome out = GUARD.call(stream, () -> readAll(stream, ReplyLimits.DEFAULT, new Random(seed)));
+        Outcome out = GUARD.call(stream, () -> readAll(stream, RespLimits.REPLIES, new Random(seed)));
         assertThat(out.error()).isNull();
         assertThat(out.replies()).isEqualTo(replies.stream().map(r -> r.value().replace("B(nil)", "nil").replace("A(nil)", "nil"))
                 .toList());
@@ -57,7 +59,7 @@ class RespReplyReaderFuzzProperties {
 
     @Property
     void mutatedAndResp3StreamsEndInRepliesOrAProtocolError(@ForAll("mixed") @Size(min = 1, max = 8) List<Encoded> replies,
-            @ForAll("limits") ReplyLimits limits, @ForAll @IntRange(min = 0, max = 8) int edits, @ForAll long seed)
+            @ForAll("limits") RespLimits limits, @ForAll @IntRange(min = 0, max = 8) int edits, @ForAll long seed)
             throws Exception {
         Random rnd = new Random(seed);
         byte[] stream = MUTATOR.mutate(ReplyStreams.concat(replies), rnd, edits);
@@ -70,7 +72,7 @@ class RespReplyReaderFuzzProperties {
     void aDeclaredBulkLengthCostsNothingUntilTheBytesArrive(@ForAll @IntRange(min = 0, max = 64 << 20) int declared,
             @ForAll @IntRange(min = 0, max = 1000) int sent) throws Exception {
         byte[] input = ("$" + declared + "\r\n" + "z".repeat(Math.min(sent, declared))).getBytes(StandardCharsets.US_ASCII);
-        RespReplyReader reader = new RespReplyReader(new ByteArrayInputStream(input), ReplyLimits.DEFAULT);
+        RespReplyReader reader = new RespReplyReader(new ByteArrayInputStream(input), RespLimits.REPLIES);
         Throwable[] thrown = new Throwable[1];
         long allocated = GUARD.call(input, () -> Allocation.measure(() -> {
             try {
@@ -83,7 +85,7 @@ class RespReplyReaderFuzzProperties {
         assertThat(allocated).as("bytes allocated for %d declared, %d sent", declared, sent).isLessThan(200_000L);
     }
 
-    private static Outcome readAll(byte[] stream, ReplyLimits limits, Random split) throws IOException {
+    private static Outcome readAll(byte[] stream, RespLimits limits, Random split) throws IOException {
         InputStream in = split == null ? new ByteArrayInputStream(stream) : new TrickleStream(stream, split);
         RespReplyReader reader = new RespReplyReader(in, limits);
         List<String> replies = new ArrayList<>();
@@ -154,7 +156,7 @@ class RespReplyReaderFuzzProperties {
     }
 
     @Provide
-    Arbitrary<ReplyLimits> limits() {
-        return Arbitraries.of(ReplyLimits.DEFAULT, SMALL);
+    Arbitrary<RespLimits> limits() {
+        return Arbitraries.of(RespLimits.REPLIES, SMALL);
     }
 }

@@ -1,5 +1,7 @@
 package io.undermoon.resp.client;
 
+import io.undermoon.resp.RespLimits;
+import io.undermoon.resp.RespProtocolException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RespReplyReaderTest {
 
     private static RespReply parse(String wire) throws IOException {
-        return new RespReplyReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), ReplyLimits.DEFAULT).read();
+        return new RespReplyReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), RespLimits.REPLIES).read();
     }
 
     /** Hands out one byte per read, the worst fragmentation a socket can produce. */
@@ -56,7 +58,7 @@ class RespReplyReaderTest {
 
     @Test
     void repliesSplitAcrossReadsAndBackToBack() throws IOException {
-        RespReplyReader r = new RespReplyReader(trickle("*2\r\n$3\r\nfoo\r\n:12\r\n+PONG\r\n"), ReplyLimits.DEFAULT);
+        RespReplyReader r = new RespReplyReader(trickle("*2\r\n$3\r\nfoo\r\n:12\r\n+PONG\r\n"), RespLimits.REPLIES);
         assertThat(r.read()).isEqualTo(new RespReply.Array(List.of(RespReply.bulk("foo"), new RespReply.Int(12))));
         assertThat(r.read()).isEqualTo(new RespReply.Simple("PONG"));
         assertThatThrownBy(r::read).isInstanceOf(EOFException.class);
@@ -72,7 +74,7 @@ class RespReplyReaderTest {
 
     @Test
     void limitsAreEnforcedBeforeAllocating() {
-        ReplyLimits small = new ReplyLimits(4, 2, 2, 16);
+        RespLimits small = new RespLimits(2, 4, 16, 2);
         assertThatThrownBy(() -> new RespReplyReader(new ByteArrayInputStream("$2147483647\r\n".getBytes()), small).read())
                 .isInstanceOf(RespProtocolException.class).hasMessageContaining("bulk");
         assertThatThrownBy(() -> new RespReplyReader(new ByteArrayInputStream("*3\r\n".getBytes()), small).read())
@@ -99,13 +101,13 @@ class RespReplyReaderTest {
     @Test
     void aDeclaredBulkCostsNothingUntilItArrives() throws Exception {
         RespReplyReader r = new RespReplyReader(new ByteArrayInputStream("$67108864\r\nabc".getBytes(StandardCharsets.US_ASCII)),
-                ReplyLimits.DEFAULT);
+                RespLimits.REPLIES);
         long allocated = io.undermoon.testkit.fuzz.Allocation.measure(() ->
                 assertThatThrownBy(r::read).isInstanceOf(EOFException.class));
         assertThat(allocated).isLessThan(1 << 20);
         byte[] big = new byte[300_000];
         java.util.Arrays.fill(big, (byte) 'q');
         String wire = "$" + big.length + "\r\n" + new String(big, StandardCharsets.US_ASCII) + "\r\n";
-        assertThat(new RespReplyReader(trickle(wire), ReplyLimits.DEFAULT).read()).isEqualTo(new RespReply.Bulk(big));
+        assertThat(new RespReplyReader(trickle(wire), RespLimits.REPLIES).read()).isEqualTo(new RespReply.Bulk(big));
     }
 }

@@ -1,12 +1,12 @@
-package io.undermoon.proxy.session;
+package io.undermoon.proxy;
 
 import io.undermoon.resp.Request;
 
 /** The slow-log rendering of a command: its first 5 arguments, each cut at 100 bytes. */
-final class SlowLogText {
+public final class SlowLogText {
     private SlowLogText() {}
 
-    static String of(Request r) {
+    public static String of(Request r) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < r.argc() && i < 5; i++) {
             if (i > 0) {

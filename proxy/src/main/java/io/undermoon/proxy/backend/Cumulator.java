@@ -1,4 +1,4 @@
-package io.undermoon.proxy.session;
+package io.undermoon.proxy.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

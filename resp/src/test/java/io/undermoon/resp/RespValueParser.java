@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses one complete reply (as framed by {@link ReplyFramer}) into a {@link RespValue}. Input that
+ * The tests' oracle for {@link ReplyFramer} (RESP2 and RESP3): what the framer cut out must parse
+ * as exactly one value. Test code: the clients of the project read replies with
+ * {@code client.RespReplyReader}, the proxy only frames them.
+ *
+ * <p>Parses one complete reply (as framed by {@link ReplyFramer}) into a {@link RespValue}. Input that
  * is not a well-formed reply, is incomplete, or nests deeper than {@link RespLimits#DEFAULT}'s
  * {@code maxNesting} is a {@link RespProtocolException}; nothing else is thrown, and nothing is
  * allocated for a length the input declares but does not hold.

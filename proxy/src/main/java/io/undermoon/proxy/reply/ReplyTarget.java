@@ -1,4 +1,4 @@
-package io.undermoon.proxy.session;
+package io.undermoon.proxy.reply;
 
 import io.netty.buffer.ByteBuf;
 

@@ -1,4 +1,4 @@
-package io.undermoon.proxy.session;
+package io.undermoon.proxy.reply;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,14 +12,14 @@ import java.nio.charset.StandardCharsets;
  * (FLUSHALL, SCRIPT LOAD), the sum (DBSIZE) or the concatenation (KEYS). An error from any
  * backend is the answer.
  */
-final class FanOut {
-    private final Command parent;
+public final class FanOut {
+    private final ReplyTarget parent;
     private final CommandKind kind;
     private final ByteBuf[] replies;
     private final ByteBufAllocator alloc;
     private int missing;
 
-    FanOut(Command parent, CommandKind kind, int parts, ByteBufAllocator alloc) {
+    public FanOut(ReplyTarget parent, CommandKind kind, int parts, ByteBufAllocator alloc) {
         this.parent = parent;
         this.kind = kind;
         this.replies = new ByteBuf[parts];
@@ -27,7 +27,7 @@ final class FanOut {
         this.missing = parts;
     }
 
-    ReplyTarget part(int i) {
+    public ReplyTarget part(int i) {
         return new ReplyTarget() {
             @Override
             public void complete(ByteBuf reply) {

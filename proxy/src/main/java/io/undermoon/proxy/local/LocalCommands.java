@@ -1,4 +1,4 @@
-package io.undermoon.proxy.session;
+package io.undermoon.proxy.local;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -7,7 +7,10 @@ import io.undermoon.proxy.ProxyConfig;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.SlowLog;
 import io.undermoon.proxy.command.CommandSpec;
+import io.undermoon.proxy.reply.Replies;
 import io.undermoon.proxy.route.RouteTable;
+import io.undermoon.proxy.session.ClientSession;
+import io.undermoon.proxy.session.Command;
 import io.undermoon.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -23,17 +26,24 @@ public final class LocalCommands {
     }
 
     public static final String VERSION = "0.6.2";
-    private static final String REDIS_VERSION = "7.0.0";
+    static final String REDIS_VERSION = "7.0.0";
 
     private final ProxyContext proxy;
     private final MetaCommands meta;
+    private final Authentication auth;
 
     public LocalCommands(ProxyContext proxy, MetaCommands meta) {
         this.proxy = proxy;
         this.meta = meta;
+        this.auth = new Authentication(proxy);
     }
 
-    void handle(ClientSession s, Command c, CommandSpec spec) {
+    /** Who may run what: the passwords, AUTH and HELLO. */
+    public Authentication authentication() {
+        return auth;
+    }
+
+    public void handle(ClientSession s, Command c, CommandSpec spec) {
         ByteBufAllocator alloc = s.channel().alloc();
         switch (spec.name()) {
             case "PING" -> {
@@ -50,8 +60,8 @@ public final class LocalCommands {
                 reply(c, Replies.of(Replies.OK));
                 s.closeAfterReplies();
             }
-            case "AUTH" -> auth(s, c, alloc);
-            case "HELLO" -> hello(s, c, alloc);
+            case "AUTH" -> auth.auth(s, c, alloc);
+            case "HELLO" -> auth.hello(s, c, alloc);
             case "SELECT" -> reply(c, "0".equals(c.argString(1)) ? Replies.of(Replies.OK)
                     : Replies.error(alloc, "ERR SELECT is not allowed in cluster mode"));
             case "ASKING", "READONLY", "READWRITE" -> reply(c, Replies.of(Replies.OK));
@@ -75,112 +85,7 @@ public final class LocalCommands {
         return b.writeByte('\r').writeByte('\n');
     }
 
-    // ---- AUTH / HELLO / CLIENT --------------------------------------------------------------
-
-    /**
-     * The password {@code password} matches: the proxy's own, or the current cluster's (our
-     * extension, see ClusterConfig); null when it matches neither.
-     */
-    private String checkPassword(String user, String password) {
-        if (user != null && !user.equals("default")) {
-            return null;
-        }
-        String own = proxy.config().password().orElse(null);
-        if (own != null && own.equals(password)) {
-            return own;
-        }
-        String cluster = proxy.meta().table().config().password();
-        return !cluster.isEmpty() && cluster.equals(password) ? cluster : null;
-    }
-
-    private void auth(ClientSession s, Command c, ByteBufAllocator alloc) {
-        if (proxy.config().password().isEmpty() && !proxy.meta().table().config().hasPassword()) {
-            reply(c, Replies.error(alloc, "ERR AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?"));
-            return;
-        }
-        if (c.argc() > 3) {
-            reply(c, Replies.error(alloc, "ERR syntax error"));
-            return;
-        }
-        String user = c.argc() == 3 ? c.argString(1) : null;
-        String password = c.argString(c.argc() - 1);
-        String matched = checkPassword(user, password);
-        if (matched != null) {
-            s.setAuthenticated(true);
-            s.setAuthPassword(matched);
-            reply(c, Replies.of(Replies.OK));
-        } else {
-            reply(c, Replies.error(alloc, "WRONGPASS invalid username-password pair or user is disabled."));
-        }
-    }
-
-    private void hello(ClientSession s, Command c, ByteBufAllocator alloc) {
-        int i = 1;
-        if (c.argc() > 1) {
-            long proto = c.argLong(1);
-            if (proto == Long.MIN_VALUE) {
-                reply(c, Replies.error(alloc, "ERR Protocol version is not an integer or out of range"));
-                return;
-            }
-            if (proto != 2) {
-                reply(c, Replies.error(alloc, "NOPROTO sorry, this protocol version is not supported"));
-                return;
-            }
-            i = 2;
-        }
-        boolean authOk = s.isAuthenticated();
-        String matched = null;
-        String name = null;
-        for (; i < c.argc(); i++) {
-            String opt = c.argString(i).toUpperCase(Locale.ROOT);
-            if (opt.equals("AUTH") && i + 2 < c.argc()) {
-                matched = checkPassword(c.argString(i + 1), c.argString(i + 2));
-                if (matched == null) {
-                    reply(c, Replies.error(alloc, "WRONGPASS invalid username-password pair or user is disabled."));
-                    return;
-                }
-                authOk = true;
-                i += 2;
-            } else if (opt.equals("SETNAME") && i + 1 < c.argc()) {
-                name = c.argString(i + 1);
-                i += 1;
-            } else {
-                reply(c, Replies.error(alloc, "ERR Syntax error in HELLO option '" + c.argString(i) + "'"));
-                return;
-            }
-        }
-        if (!authOk) {
-            reply(c, Replies.error(alloc, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-                    + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
-                    + "RESP protocol version at the same time"));
-            return;
-        }
-        s.setAuthenticated(true);
-        if (matched != null) {
-            s.setAuthPassword(matched);
-        }
-        if (name != null) {
-            s.setClientName(name);
-        }
-        ByteBuf b = alloc.buffer(256);
-        RespWriter.arrayHeader(b, 14);
-        RespWriter.bulk(b, "server");
-        RespWriter.bulk(b, "redis");
-        RespWriter.bulk(b, "version");
-        RespWriter.bulk(b, REDIS_VERSION);
-        RespWriter.bulk(b, "proto");
-        RespWriter.integer(b, 2);
-        RespWriter.bulk(b, "id");
-        RespWriter.integer(b, s.id());
-        RespWriter.bulk(b, "mode");
-        RespWriter.bulk(b, "cluster");
-        RespWriter.bulk(b, "role");
-        RespWriter.bulk(b, "master");
-        RespWriter.bulk(b, "modules");
-        RespWriter.arrayHeader(b, 0);
-        reply(c, b);
-    }
+    // ---- CLIENT ---------------------------------------------------------------------------
 
     private void client(ClientSession s, Command c, ByteBufAllocator alloc) {
         String sub = c.argString(1).toUpperCase(Locale.ROOT);

@@ -1,4 +1,4 @@
-package io.undermoon.proxy.session;
+package io.undermoon.proxy.local;
 
 /** Redis-style glob matching with '*', '?' and '[...]' for CONFIG GET patterns. */
 final class Glob {
