@@ -20,9 +20,39 @@ final class ClusterCommand {
         @Parameters(index = "1", paramLabel = "N", description = "Redis nodes, a multiple of 4")
         long nodes;
 
+        @Option(names = "--wait", description = "return when every proxy of the cluster serves it (UMCTL GETEPOCH)")
+        boolean await;
+
+        @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "120",
+                description = "give up waiting after this long (exit 4) (default ${DEFAULT-VALUE})")
+        int waitTimeoutSeconds;
+
         @Override
         int run(BrokerApi api) throws CtlException {
             api.send("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\": " + nodes + "}");
+            if (await) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(waitTimeoutSeconds).toNanos();
+                while (true) {
+                    var c = api.metadata().clusters().get(name);
+                    if (c == null) {
+                        throw new CtlException(ExitCodes.FAILED, "cluster " + name + " disappeared from the broker");
+                    }
+                    if (ScaleWatch.proxiesAtEpoch(c, true)) {
+                        break;
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new CtlException(ExitCodes.WAIT_TIMEOUT, "cluster " + name + " was created but its proxies "
+                                + c.proxyAddresses() + " do not all serve epoch " + c.epoch() + " after " + waitTimeoutSeconds
+                                + " s (is a coordinator running, and are the proxies reachable from here?)");
+                    }
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CtlException(ExitCodes.INTERRUPTED, "interrupted");
+                    }
+                }
+            }
             if (options.json) {
                 printJson(Map.of("created", name, "node_number", nodes));
             } else {

@@ -201,6 +201,11 @@ final class ScaleWatch {
 
     /** Every reachable proxy of the cluster reports at least the cluster's epoch. */
     private static boolean proxiesAtEpoch(ClusterStore c) {
+        return proxiesAtEpoch(c, false);
+    }
+
+    /** Every proxy of the cluster reports at least the cluster's epoch; with {@code strict} an unreachable one does not. */
+    static boolean proxiesAtEpoch(ClusterStore c, boolean strict) {
         for (String proxy : c.proxyAddresses()) {
             try (BlockingRespClient client = BlockingRespClient.connect(proxy, Duration.ofSeconds(1))) {
                 RespReply r = client.command("UMCTL", "GETEPOCH");
@@ -208,6 +213,9 @@ final class ScaleWatch {
                     return false;
                 }
             } catch (IOException | RuntimeException e) {
+                if (strict) {
+                    return false;
+                }
                 // unreachable from here: not a reason to wait forever
             }
         }
