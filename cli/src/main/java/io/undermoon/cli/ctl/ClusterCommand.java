@@ -108,8 +108,14 @@ final class ClusterCommand {
                 throw new CtlException(ExitCodes.USAGE, "N must be a positive multiple of 4, got " + nodes);
             }
             // fail fast on a wrong address or an unknown cluster before the long call
-            if (!api.metadata().clusters().containsKey(name)) {
+            var before = api.metadata().clusters().get(name);
+            if (before == null) {
                 throw new CtlException(ExitCodes.FAILED, "broker " + api.broker() + ": no cluster named '" + name + "'");
+            }
+            ScaleWatch watch = new ScaleWatch(api, name, nodes, out(), options.json, Terminal.isTerminal(),
+                    Duration.ofSeconds(waitTimeoutSeconds));
+            if (await) {
+                watch.takeBaseline(before);
             }
             api.send("POST", "/api/v3/clusters/migrations/auto/" + name + "/" + nodes, null,
                     Duration.ofSeconds(Math.max(1, scaleTimeoutSeconds)));
@@ -122,8 +128,7 @@ final class ClusterCommand {
                 }
                 return ExitCodes.OK;
             }
-            return new ScaleWatch(api, name, nodes, out(), options.json, Terminal.isTerminal(),
-                    Duration.ofSeconds(waitTimeoutSeconds)).run();
+            return watch.run();
         }
     }
 
