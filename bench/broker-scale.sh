@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Broker scale benchmark: 1,000 proxies, 200 clusters; p50/p99 of create cluster, GET cluster meta
-# and GET proxy meta. Extra arguments go to the tool, e.g. bench/broker-scale.sh --samples 50000
+# Broker scale benchmark: 1,000 proxies, 200 clusters; p50/p99 of create cluster, GET cluster meta,
+# GET proxy meta, a Prometheus scrape of /metrics and the dashboard overview
+# Extra arguments go to the tool, e.g. bench/broker-scale.sh --samples 50000
 # Runs three times: the memory store without and with the meta file written on every change, and
 # the etcd store (a real 3-member etcd cluster on loopback).
 set -euo pipefail

@@ -93,6 +93,11 @@ public final class BrokerScaleBench {
             long[] clusterMeta = b.measure(samples, () -> "/clusters/meta/cluster" + random.nextInt(clusters));
             long[] proxyMeta = b.measure(samples, () -> "/proxies/meta/" + addresses.get(random.nextInt(addresses.size())));
             String metaBytes = String.valueOf(b.send("GET", "/metadata", null).body().length());
+            // a Prometheus scrape of the broker and the dashboard's overview at full size
+            int scrapes = Math.min(Math.max(samples / 20, 50), 1000);
+            long[] scrape = b.measure(scrapes, () -> "/metrics", broker.address());
+            String scrapeBytes = String.valueOf(b.root(broker.address(), "/metrics").body().length());
+            long[] overview = b.measure(scrapes, () -> "/ui/api/overview", broker.address());
 
             System.out.printf(Locale.ROOT, "%d proxies on %d hosts, %d clusters x %d nodes, store %s, meta file %s, store JSON %s bytes%n%n",
                     proxies, hosts, clusters, clusterNodes, etcdStore ? "etcd (3 members)" : "memory",
@@ -103,6 +108,8 @@ public final class BrokerScaleBench {
             row("create cluster (4 nodes) at " + clusters + " clusters", createFull);
             row("GET /clusters/meta/<name>", clusterMeta);
             row("GET /proxies/meta/<address>", proxyMeta);
+            row("GET /metrics (Prometheus scrape, " + scrapeBytes + " bytes)", scrape);
+            row("GET /ui/api/overview (dashboard)", overview);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -116,6 +123,27 @@ public final class BrokerScaleBench {
             cfg.put("etcd_endpoints", etcd.endpointList());
         }
         return cfg;
+    }
+
+    /** GETs outside /api/v3 ({@code /metrics}, {@code /ui/...}) on the broker at {@code address}. */
+    private long[] measure(int samples, java.util.function.Supplier<String> path, String address) throws Exception {
+        for (int i = 0; i < samples; i++) { // warm-up (JIT)
+            expect(200, root(address, path.get()));
+        }
+        long[] out = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            String p = path.get();
+            long t = System.nanoTime();
+            HttpResponse<String> r = root(address, p);
+            out[i] = System.nanoTime() - t;
+            expect(200, r);
+        }
+        return out;
+    }
+
+    private HttpResponse<String> root(String address, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private long[] measure(int samples, java.util.function.Supplier<String> path) throws Exception {

@@ -100,6 +100,10 @@ class BrokerMetricsIT {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<script src=\"app.js\"></script>");
             assertThat(root(broker, "/ui/app.js").statusCode()).isEqualTo(200);
+            // without the slash the same page, whose relative URLs still resolve under /ui/
+            HttpResponse<String> bare = root(broker, "/ui");
+            assertThat(bare.statusCode()).isEqualTo(200);
+            assertThat(bare.body()).contains("<base href=\"/ui/\">");
             HttpResponse<String> overview = root(broker, "/ui/api/overview");
             assertThat(overview.statusCode()).isEqualTo(200);
             JsonNode o = Json.mapper().readTree(overview.body());

@@ -20,9 +20,39 @@ final class ClusterCommand {
         @Parameters(index = "1", paramLabel = "N", description = "Redis nodes, a multiple of 4")
         long nodes;
 
+        @Option(names = "--wait", description = "return when every proxy of the cluster serves it (UMCTL GETEPOCH)")
+        boolean await;
+
+        @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "120",
+                description = "give up waiting after this long (exit 4) (default ${DEFAULT-VALUE})")
+        int waitTimeoutSeconds;
+
         @Override
         int run(BrokerApi api) throws CtlException {
             api.send("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\": " + nodes + "}");
+            if (await) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(waitTimeoutSeconds).toNanos();
+                while (true) {
+                    var c = api.metadata().clusters().get(name);
+                    if (c == null) {
+                        throw new CtlException(ExitCodes.FAILED, "cluster " + name + " disappeared from the broker");
+                    }
+                    if (ScaleWatch.proxiesAtEpoch(c, true)) {
+                        break;
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new CtlException(ExitCodes.WAIT_TIMEOUT, "cluster " + name + " was created but its proxies "
+                                + c.proxyAddresses() + " do not all serve epoch " + c.epoch() + " after " + waitTimeoutSeconds
+                                + " s (is a coordinator running, and are the proxies reachable from here?)");
+                    }
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CtlException(ExitCodes.INTERRUPTED, "interrupted");
+                    }
+                }
+            }
             if (options.json) {
                 printJson(Map.of("created", name, "node_number", nodes));
             } else {
@@ -78,8 +108,14 @@ final class ClusterCommand {
                 throw new CtlException(ExitCodes.USAGE, "N must be a positive multiple of 4, got " + nodes);
             }
             // fail fast on a wrong address or an unknown cluster before the long call
-            if (!api.metadata().clusters().containsKey(name)) {
+            var before = api.metadata().clusters().get(name);
+            if (before == null) {
                 throw new CtlException(ExitCodes.FAILED, "broker " + api.broker() + ": no cluster named '" + name + "'");
+            }
+            ScaleWatch watch = new ScaleWatch(api, name, nodes, out(), options.json, Terminal.isTerminal(),
+                    Duration.ofSeconds(waitTimeoutSeconds));
+            if (await) {
+                watch.takeBaseline(before);
             }
             api.send("POST", "/api/v3/clusters/migrations/auto/" + name + "/" + nodes, null,
                     Duration.ofSeconds(Math.max(1, scaleTimeoutSeconds)));
@@ -92,8 +128,7 @@ final class ClusterCommand {
                 }
                 return ExitCodes.OK;
             }
-            return new ScaleWatch(api, name, nodes, out(), options.json, Terminal.isTerminal(),
-                    Duration.ofSeconds(waitTimeoutSeconds)).run();
+            return watch.run();
         }
     }
 

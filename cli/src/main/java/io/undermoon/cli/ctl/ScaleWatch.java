@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Watches a scaling cluster until it settles: every 500 ms the broker's metadata gives the slots
  * still to move (the stored migration tasks), and each proxy of the cluster its
  * {@code migrating_moved_keys} counter ({@code UMCTL STATS}); the figures shown are the slots
- * switched and the keys moved since the watch began, their rates and the time left at the slot
+ * switched since the watch began and the keys moved since just before the scale call, their rates and the time left at the slot
  * rate. When a proxy cannot be reached from here the keys are shown as unknown. The cluster has
  * settled when no task is stored, it has the nodes asked for (drained chunks are removed with a
  * repeated auto-scale call, as the broker expects) and every reachable proxy of it serves the
@@ -35,6 +35,7 @@ final class ScaleWatch {
     private final boolean terminal;
     private final Duration timeout;
     private final Map<String, Long> keyBaseline = new HashMap<>();
+    private int lastLength;
 
     ScaleWatch(BrokerApi api, String name, long nodes, PrintWriter out, boolean json, boolean terminal, Duration timeout) {
         this.api = api;
@@ -44,6 +45,16 @@ final class ScaleWatch {
         this.json = json;
         this.terminal = terminal;
         this.timeout = timeout;
+    }
+
+    /** Reads the proxies' key counters before the scale call, so that no key moved early is missed. */
+    void takeBaseline(ClusterStore before) {
+        for (String proxy : before.proxyAddresses()) {
+            Long now = proxyMovedKeys(proxy);
+            if (now != null) {
+                keyBaseline.put(proxy, now);
+            }
+        }
     }
 
     int run() throws CtlException {
@@ -99,7 +110,8 @@ final class ScaleWatch {
             }
             if (settled) {
                 if (terminal && !json) {
-                    out.print("\r" + line(planned, switched, keys, secs, remaining) + "\n");
+                    redraw(line(planned, switched, keys, secs, remaining));
+                    out.print("\n");
                 }
                 Map<String, Object> done = new LinkedHashMap<>();
                 done.put("cluster", name);
@@ -119,7 +131,7 @@ final class ScaleWatch {
             }
             if (!json) {
                 if (terminal) {
-                    out.print("\r" + line(planned, switched, keys, secs, remaining) + "   ");
+                    redraw(line(planned, switched, keys, secs, remaining));
                     out.flush();
                 } else if (System.nanoTime() - lastPlain >= PLAIN_EVERY.toNanos() || lastPlain == 0) {
                     out.println(line(planned, switched, keys, secs, remaining));
@@ -141,6 +153,12 @@ final class ScaleWatch {
                 throw new CtlException(ExitCodes.INTERRUPTED, "interrupted; the migration goes on");
             }
         }
+    }
+
+    /** Rewrites the terminal line, blanking what a longer previous line left. */
+    private void redraw(String line) {
+        out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+        lastLength = line.length();
     }
 
     /** One status line: with a bar on a terminal, plain otherwise. */
@@ -169,10 +187,16 @@ final class ScaleWatch {
         return sb.toString();
     }
 
-    /** Keys moved by the cluster's proxies since the watch began, or null when one cannot be asked. */
+    /**
+     * Keys moved since the watch began by every proxy that has been in the cluster during the watch
+     * (a scale-in's sources leave the cluster at the end but their counts stay), or null when one
+     * cannot be asked.
+     */
     private Long movedKeys(ClusterStore c) {
+        java.util.Set<String> proxies = new java.util.LinkedHashSet<>(keyBaseline.keySet());
+        proxies.addAll(c.proxyAddresses());
         long total = 0;
-        for (String proxy : c.proxyAddresses()) {
+        for (String proxy : proxies) {
             Long now = proxyMovedKeys(proxy);
             if (now == null) {
                 return null;
@@ -201,6 +225,11 @@ final class ScaleWatch {
 
     /** Every reachable proxy of the cluster reports at least the cluster's epoch. */
     private static boolean proxiesAtEpoch(ClusterStore c) {
+        return proxiesAtEpoch(c, false);
+    }
+
+    /** Every proxy of the cluster reports at least the cluster's epoch; with {@code strict} an unreachable one does not. */
+    static boolean proxiesAtEpoch(ClusterStore c, boolean strict) {
         for (String proxy : c.proxyAddresses()) {
             try (BlockingRespClient client = BlockingRespClient.connect(proxy, Duration.ofSeconds(1))) {
                 RespReply r = client.command("UMCTL", "GETEPOCH");
@@ -208,6 +237,9 @@ final class ScaleWatch {
                     return false;
                 }
             } catch (IOException | RuntimeException e) {
+                if (strict) {
+                    return false;
+                }
                 // unreachable from here: not a reason to wait forever
             }
         }

@@ -122,6 +122,15 @@ class CtlIT {
         assertThat(scaleUnknown.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(scaleUnknown.err()).contains("no cluster named 'nosuchcluster'").hasLineCount(1);
 
+        // --wait on create: these proxies do not exist, so it times out with exit 4 (the cluster exists)
+        addProxies(4);
+        long t = System.nanoTime();
+        Run wait = at("cluster", "create", "waited", "4", "--wait", "--wait-timeout", "1");
+        assertThat(wait.code()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
+        assertThat(wait.err()).contains("do not all serve epoch").hasLineCount(1);
+        assertThat((System.nanoTime() - t) / 1_000_000).isLessThan(15_000);
+        assertThat(broker.snapshot().clusters()).containsKey("waited");
+
         Run usage = at("cluster", "create", "x", "notanumber");
         assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(ctl("status", "--broker", "not an address").code()).isEqualTo(ExitCodes.USAGE);
