@@ -10,6 +10,8 @@
 # default 127.0.10.1 to 127.0.10.6; each runs a proxy on 5299 and Redis on 7001 and 7002) let the
 # Kubernetes example use it too.
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/env.sh"
+undermoon_ensure_redis # redis-cli, to wait for the proxies
 cluster=${1:-mycluster}
 nodes=${2:-4}
 broker=${UNDERMOON_BROKER:-http://127.0.10.100:7799}
