@@ -68,3 +68,27 @@ undermoon_ensure_chromium() { # Debian's chromium, for the web dashboard's brows
   }
   command -v chromium >/dev/null 2>&1 || { echo "undermoon: could not install chromium" >&2; return 1; }
 }
+
+# podman, runc and mmdebstrap for the container image (scripts/image) and its opt-in test; uses
+# deploy/podman/containers.conf (runc, limits the machine allows) unless CONTAINERS_CONF is set.
+undermoon_ensure_podman() {
+  local missing="" sudo_cmd=""
+  command -v podman >/dev/null 2>&1 || missing="$missing podman"
+  command -v runc >/dev/null 2>&1 || missing="$missing runc"
+  command -v mmdebstrap >/dev/null 2>&1 || missing="$missing mmdebstrap"
+  command -v podman-compose >/dev/null 2>&1 || missing="$missing podman-compose"
+  if [ -n "$missing" ]; then
+    echo "undermoon: installing$missing with apt-get" >&2
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    $sudo_cmd apt-get install -y -q $missing >/dev/null 2>&1 || {
+      $sudo_cmd apt-get update -q >/dev/null 2>&1
+      $sudo_cmd apt-get install -y -q $missing >/dev/null
+    }
+  fi
+  if [ -z "${CONTAINERS_CONF:-}" ]; then
+    CONTAINERS_CONF="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/podman/containers.conf"
+    export CONTAINERS_CONF
+  fi
+}
