@@ -149,6 +149,14 @@ async function refresh() {
     const r = await fetch('api/overview', { cache: 'no-store' });
     if (!r.ok) throw new Error('HTTP ' + r.status);
     render(await r.json());
+    const st = await fetch('api/store', { cache: 'no-store' });
+    if (st.ok) {
+      const info = await st.json();
+      const summary = document.getElementById('summary');
+      summary.dataset.store = info.type;
+      summary.textContent += '; store ' + info.type +
+        (info.type === 'etcd' ? ' (' + info.endpoints.length + ' endpoints, prefix ' + info.prefix + ', revision ' + info.revision + ')' : '');
+    }
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     document.body.dataset.state = 'ready';
   } catch (e) {

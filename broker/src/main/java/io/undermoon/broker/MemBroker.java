@@ -72,7 +72,8 @@ public final class MemBroker implements AutoCloseable {
         List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
         extensions.add(metrics::install);
         if (config.enableUi()) {
-            extensions.add(new DashboardRoutes(storage::snapshot, config.migrationLimit(), progress)::install);
+            extensions.add(new DashboardRoutes(storage::snapshot, config.migrationLimit(), progress,
+                    () -> storeInfo(config, opened))::install);
         }
         Javalin http = BrokerHttpApi.create(service, config.maxBodySize(), extensions);
         try {
@@ -131,6 +132,18 @@ public final class MemBroker implements AutoCloseable {
                     config.updateMetaFileInterval(), config.refreshInterval());
         }
         return new LocalStorage(initial, writeFile, config.autoUpdateMetaFile(), config.updateMetaFileInterval());
+    }
+
+    /** What the dashboard shows of the store: its type and, for etcd, where it is and the copy's revision. */
+    private static java.util.Map<String, Object> storeInfo(BrokerConfig config, MetaStorage storage) {
+        java.util.Map<String, Object> info = new java.util.LinkedHashMap<>();
+        info.put("type", config.storageType().name().toLowerCase(java.util.Locale.ROOT));
+        if (storage instanceof EtcdStorage etcd) {
+            info.put("endpoints", config.etcd().endpoints());
+            info.put("prefix", config.etcd().prefix());
+            info.put("revision", etcd.revision());
+        }
+        return info;
     }
 
     /** The port the HTTP API listens on (the actual one when the config said 0). */

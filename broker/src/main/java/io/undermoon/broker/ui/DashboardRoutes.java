@@ -16,15 +16,25 @@ import java.util.function.Supplier;
 public final class DashboardRoutes {
     public static final String PATH = "/ui";
     public static final String OVERVIEW = "/ui/api/overview";
+    /** Where the store lives: {@code {"type", "endpoints", "prefix", "revision"}} (the last three for etcd only). */
+    public static final String STORE = "/ui/api/store";
 
     private final Supplier<MetaStore> store;
     private final long migrationLimit;
     private final MigrationProgress progress;
+    private final Supplier<java.util.Map<String, Object>> storeInfo;
 
     public DashboardRoutes(Supplier<MetaStore> store, long migrationLimit, MigrationProgress progress) {
+        this(store, migrationLimit, progress, () -> java.util.Map.of("type", "memory"));
+    }
+
+    /** @param storeInfo what {@link #STORE} answers */
+    public DashboardRoutes(Supplier<MetaStore> store, long migrationLimit, MigrationProgress progress,
+                           Supplier<java.util.Map<String, Object>> storeInfo) {
         this.store = store;
         this.migrationLimit = migrationLimit;
         this.progress = progress;
+        this.storeInfo = storeInfo;
     }
 
     public void install(JavalinConfig config) {
@@ -38,6 +48,11 @@ public final class DashboardRoutes {
             ctx.header("Cache-Control", "no-store");
             ctx.contentType("application/json");
             ctx.result(BrokerJson.write(Overviews.of(store.get(), migrationLimit, progress)));
+        });
+        config.routes.get(STORE, ctx -> {
+            ctx.header("Cache-Control", "no-store");
+            ctx.contentType("application/json");
+            ctx.result(BrokerJson.write(storeInfo.get()));
         });
     }
 }

@@ -98,7 +98,7 @@ class EtcdStoreIT {
     }
 
     @Test
-    void brokersOnOnePrefixServeOneStore() {
+    void brokersOnOnePrefixServeOneStore() throws Exception {
         String prefix = newPrefix();
         MemBroker brokerA = broker(etcd, prefix);
         MemBroker brokerB = broker(etcd, prefix);
@@ -115,6 +115,17 @@ class EtcdStoreIT {
         // both brokers' copies reflect the same etcd revision, and say so in their metrics
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(etcdRevision(brokerA)).isEqualTo(etcdRevision(brokerB)).isGreaterThan(0));
+        // and the dashboard says where the store is
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + brokerA.address() + "/ui/api/store"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            assertThat(json.get("type").asText()).isEqualTo("etcd");
+            assertThat(json.get("prefix").asText()).isEqualTo(prefix);
+            assertThat(json.get("endpoints")).hasSize(3);
+            assertThat(json.get("revision").asLong()).isGreaterThan(0);
+        }
         // a third broker started later loads the same store
         ApiClient c = api(broker(etcd, prefix));
         assertThat(c.get("/metadata").text()).isEqualTo(a.get("/metadata").text());
