@@ -37,4 +37,31 @@ public final class ChildProcesses {
             }
         }
     }
+
+    /** kill -9, then waits up to 10 s until the process is gone. */
+    public static void killAndWait(Process p) {
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}, ...) with kill(1); a pid of -1 or less is ignored. */
+    public static void signal(long pid, String signal) {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -82,15 +81,7 @@ public final class EtcdCluster implements AutoCloseable {
 
         /** kill -9. */
         public void kill() {
-            Process p = process;
-            if (p != null) {
-                p.destroyForcibly();
-                try {
-                    p.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            ChildProcesses.killAndWait(process);
         }
 
         /** Starts a killed member again with its data (it rejoins the cluster). */
@@ -106,26 +97,12 @@ public final class EtcdCluster implements AutoCloseable {
 
         /** SIGSTOP: a hung machine. */
         public void freeze() {
-            signal("STOP");
+            ChildProcesses.signal(pid(), "STOP");
         }
 
         /** SIGCONT. */
         public void thaw() {
-            signal("CONT");
-        }
-
-        private void signal(String sig) {
-            long pid = pid();
-            if (pid <= 0) {
-                return;
-            }
-            try {
-                new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.signal(pid(), "CONT");
         }
 
         /** The last part of the member's log (for failure messages). */

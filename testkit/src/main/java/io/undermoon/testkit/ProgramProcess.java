@@ -73,15 +73,7 @@ public final class ProgramProcess {
 
     /** kill -9, and waits until the process is gone. */
     public synchronized void kill() {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildProcesses.killAndWait(process);
     }
 
     /** SIGTERM, waiting up to 10 s before kill -9. */

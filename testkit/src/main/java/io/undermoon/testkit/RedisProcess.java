@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server on 127.0.0.1, started on a free port with its own working directory and no
@@ -114,15 +113,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** kill -9. */
     public void kill() {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildProcesses.killAndWait(process);
     }
 
     /**

@@ -241,10 +241,7 @@ public final class EtcdStorage implements MetaStorage {
                         continue; // planned from an old store: planned again from the new one
                     }
                 }
-                return switch (outcome) {
-                    case Outcome.Done<T> done -> new Committed<>(done.value(), next);
-                    case Outcome.FailedAfterChange<T> failed -> throw new BrokerException(failed.error());
-                };
+                return Operations.committed(outcome, next);
             }
             throw new BrokerException(BrokerError.RETRY, "the store kept changing under " + ATTEMPTS
                     + " attempts (other brokers are writing); try again");

@@ -84,10 +84,7 @@ public final class ExternalStorage implements MetaStorage {
                     writeFile(next);
                 }
             }
-            return switch (outcome) {
-                case Outcome.Done<T> done -> new Committed<>(done.value(), next);
-                case Outcome.FailedAfterChange<T> failed -> throw new BrokerException(failed.error());
-            };
+            return Operations.committed(outcome, next);
         } finally {
             lock.unlock();
         }

@@ -63,10 +63,7 @@ public final class LocalStorage implements MetaStorage {
                 next = draft.build();
                 publish(current, next);
             }
-            return switch (outcome) {
-                case Outcome.Done<T> done -> new Committed<>(done.value(), next);
-                case Outcome.FailedAfterChange<T> failed -> throw new BrokerException(failed.error());
-            };
+            return Operations.committed(outcome, next);
         } finally {
             writer.unlock();
         }
