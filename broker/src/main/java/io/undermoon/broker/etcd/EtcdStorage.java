@@ -98,6 +98,8 @@ public final class EtcdStorage implements MetaStorage {
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private volatile boolean stale;
+    /** The last etcd request timed out (etcd reachable but slow) rather than failed. */
+    private volatile boolean lastTimedOut;
     private volatile boolean closed;
     private volatile Watch.Watcher watcher;
     private ScheduledExecutorService background;
@@ -150,7 +152,8 @@ public final class EtcdStorage implements MetaStorage {
 
     /**
      * A start while etcd elects a leader (or is slow, or this JVM is starved while it loads the gRPC
-     * client) tries at least 3 times and for at least 3 x etcd_timeout_ms.
+     * client) tries at least 3 times and for at least 3 x etcd_timeout_ms; while etcd accepts the
+     * requests but does not answer them in time, up to 10 times.
      */
     private void initialise(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
         long deadline = System.nanoTime() + 3 * settings.timeout().toNanos();
@@ -159,7 +162,8 @@ public final class EtcdStorage implements MetaStorage {
                 initialiseOnce(seed);
                 return;
             } catch (BrokerException e) {
-                if (attempt >= 3 && System.nanoTime() - deadline > 0) {
+                boolean slowNotDown = lastTimedOut && attempt < 10;
+                if (attempt >= 3 && System.nanoTime() - deadline > 0 && !slowNotDown) {
                     throw e;
                 }
                 LOG.warn("etcd at {} not answering yet: {}", String.join(",", settings.endpoints()), e.getMessage());
@@ -561,11 +565,15 @@ public final class EtcdStorage implements MetaStorage {
 
     private <R> R await(CompletableFuture<R> future, String what, long timeoutNanos) throws BrokerException {
         try {
-            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            R r = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            lastTimedOut = false;
+            return r;
         } catch (TimeoutException e) {
             future.cancel(true);
+            lastTimedOut = true;
             throw timeout(what);
         } catch (ExecutionException e) {
+            lastTimedOut = false;
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new BrokerException(BrokerError.STORE_UNAVAILABLE, "etcd failed " + what + ": " + cause.getMessage());
         } catch (InterruptedException e) {
