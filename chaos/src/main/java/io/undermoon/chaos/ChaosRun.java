@@ -50,7 +50,9 @@ public final class ChaosRun {
         LocalCluster.Builder b = LocalCluster.builder().proxies(options.proxies()).hosts(options.hosts())
                 .redisAppendOnly(true).redisDisklessSyncDelay(options.redisDisklessSyncDelay()).runtime(options.runtime());
         if (options.etcd()) {
-            b.etcd(ChaosOptions.ETCD_MEMBERS).brokers(ChaosOptions.ETCD_MEMBERS);
+            // the brokers' etcd requests and start-up load get 30 s instead of 3: the whole system shares a
+            // 2-core machine with the harness, and a broker that cannot load the store in time exits
+            b.etcd(ChaosOptions.ETCD_MEMBERS).brokers(ChaosOptions.ETCD_MEMBERS).brokerEnv("UNDERMOON_ETCD_TIMEOUT_MS", "30000");
         }
         if (options.dataDir() != null) {
             b.dataDir(options.dataDir());

@@ -109,9 +109,17 @@ final class ProcessFaults {
 
     /** Starts broker {@code i} again and waits until it answers (it loads the store from etcd). */
     void restartBroker(int i) {
-        lc.brokers().get(i).start();
+        ProgramProcess b = lc.brokers().get(i);
+        b.start();
         String address = lc.brokerAddresses().get(i);
-        await("broker " + address + " answers", () -> broker.up(address));
+        // a broker that cannot load the store from etcd in time exits with an error: started again, as a supervisor would
+        await("broker " + address + " answers", () -> {
+            if (!b.isAlive()) {
+                timeline.problem("broker " + address + " exited while starting (see its log); started again");
+                b.start();
+            }
+            return broker.up(address);
+        });
     }
 
     /** SIGSTOP of broker {@code i}: a hung machine; its connections stay open and unanswered. */
