@@ -26,11 +26,19 @@ import java.util.Set;
  * @param convergenceTarget the time within which the system must converge after the faults stop
  * @param convergenceTimeout how long convergence is waited for before the run gives up
  * @param dataDir where metadata and logs go (a temporary directory when null)
+ * @param etcd the etcd mode: the store is a 3-member etcd cluster served by 3 brokers (broker i and
+ *     etcd member i on simulated host i+1), the coordinator is given every broker address, and the
+ *     schedule adds broker and etcd faults ({@link ChaosAction#ETCD_ONLY})
+ * @param redisDisklessSyncDelay Redis's {@code repl-diskless-sync-delay} (0, the harness's default, syncs a
+ *     replica at once; 5 is Redis's own default)
  */
 public record ChaosOptions(Duration duration, long seed, int proxies, int hosts, int clientsPerCluster,
         int keysPerClient, int ballastKeys, int opsPerSecond, Duration meanFaultInterval, int maxConcurrentFaults,
         Set<ChaosAction> actions, long lossWindowMillis, Duration convergenceTarget, Duration convergenceTimeout,
-        Path dataDir, LocalCluster.Runtime runtime) {
+        Path dataDir, LocalCluster.Runtime runtime, boolean etcd, int redisDisklessSyncDelay) {
+
+    /** Brokers and etcd members of the etcd mode (one of each on each of the first 3 hosts). */
+    public static final int ETCD_MEMBERS = 3;
 
     public ChaosOptions {
         Objects.requireNonNull(duration, "duration");
@@ -50,6 +58,13 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         require(maxConcurrentFaults >= 1 && maxConcurrentFaults <= 8, "max concurrent faults must be 1..8");
         require(lossWindowMillis >= 0, "loss window must not be negative");
         require(!convergenceTimeout.minus(convergenceTarget).isNegative(), "convergence timeout must be >= target");
+        require(redisDisklessSyncDelay >= 0 && redisDisklessSyncDelay <= 60, "repl-diskless-sync-delay must be 0..60 s");
+        require(!etcd || hosts >= ETCD_MEMBERS, "the etcd mode needs at least " + ETCD_MEMBERS + " hosts (a broker and an etcd member on each)");
+        if (!etcd) {
+            for (ChaosAction a : actions) {
+                require(!ChaosAction.ETCD_ONLY.contains(a), a + " needs the etcd mode (--etcd)");
+            }
+        }
     }
 
     private static void require(boolean ok, String message) {
@@ -62,7 +77,10 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         return new Builder();
     }
 
-    /** Defaults: 5 minutes, 9 proxies on 3 hosts, 3 clients of 200 keys at 150 ops/s, 20000 ballast keys, an action every 8 s. */
+    /**
+     * Defaults: 5 minutes, 9 proxies on 3 hosts, 3 clients of 200 keys at 150 ops/s, 20000 ballast keys, an action every 8 s,
+     * the memory broker and the {@link ChaosAction#CLASSIC} actions.
+     */
     public static final class Builder {
         private Duration duration = Duration.ofMinutes(5);
         private long seed = System.currentTimeMillis();
@@ -74,12 +92,14 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
         private int opsPerSecond = 150;
         private Duration meanFaultInterval = Duration.ofSeconds(8);
         private int maxConcurrentFaults = 2;
-        private Set<ChaosAction> actions = EnumSet.allOf(ChaosAction.class);
+        private Set<ChaosAction> actions;
         private long lossWindowMillis = 2000;
         private Duration convergenceTarget = Duration.ofSeconds(30);
         private Duration convergenceTimeout = Duration.ofSeconds(120);
         private Path dataDir;
         private LocalCluster.Runtime runtime = LocalCluster.Runtime.current();
+        private boolean etcd;
+        private int redisDisklessSyncDelay;
 
         public Builder duration(Duration d) {
             this.duration = d;
@@ -161,10 +181,23 @@ public record ChaosOptions(Duration duration, long seed, int proxies, int hosts,
             return this;
         }
 
+        /** The etcd mode (3 etcd members, 3 brokers); unless {@link #actions} is given, its faults join the schedule. */
+        public Builder etcd(boolean on) {
+            this.etcd = on;
+            return this;
+        }
+
+        /** Redis's {@code repl-diskless-sync-delay}: 5 runs Redis as its default configuration does. */
+        public Builder redisDisklessSyncDelay(int seconds) {
+            this.redisDisklessSyncDelay = seconds;
+            return this;
+        }
+
         public ChaosOptions build() {
+            Set<ChaosAction> chosen = actions != null ? actions : etcd ? EnumSet.allOf(ChaosAction.class) : ChaosAction.CLASSIC;
             return new ChaosOptions(duration, seed, proxies, hosts, clientsPerCluster, keysPerClient, ballastKeys, opsPerSecond,
-                    meanFaultInterval, maxConcurrentFaults, actions, lossWindowMillis, convergenceTarget,
-                    convergenceTimeout, dataDir, runtime);
+                    meanFaultInterval, maxConcurrentFaults, chosen, lossWindowMillis, convergenceTarget,
+                    convergenceTimeout, dataDir, runtime, etcd, redisDisklessSyncDelay);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.undermoon.chaos;
 
 import io.undermoon.testkit.LocalCluster;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +26,15 @@ public final class ChaosRun {
     private final ConvergenceCheck convergence;
     private final CheckRegistry checks;
     private final ProcessFaults faults;
+    private final MetadataLedger ledger = new MetadataLedger();
+    private final EpochTracker epochs = new EpochTracker();
+    private final SingleCopyWindows singleCopy = new SingleCopyWindows();
 
     private ChaosRun(ChaosOptions options, LocalCluster lc, RunClock clock) {
         this.options = options;
         this.lc = lc;
         this.clock = clock;
-        this.broker = new BrokerApi(lc);
+        this.broker = new BrokerApi(lc, ledger, clock);
         this.clients = new ClusterClients(broker, history);
         this.convergence = new ConvergenceCheck(broker, lc, clients);
         this.checks = new CheckRegistry(options, clients, clock, findings);
@@ -40,9 +44,16 @@ public final class ChaosRun {
     /** Starts the system, runs the chaos, stops everything and returns the report. */
     public static ChaosReport run(ChaosOptions options) {
         RunClock clock = new RunClock();
-        LOG.info("chaos: starting {} proxies on {} hosts (seed {})", options.proxies(), options.hosts(), options.seed());
+        LOG.info("chaos: starting {} proxies on {} hosts{} (seed {})", options.proxies(), options.hosts(),
+                options.etcd() ? ", " + ChaosOptions.ETCD_MEMBERS + " brokers on " + ChaosOptions.ETCD_MEMBERS + " etcd members" : "",
+                options.seed());
         LocalCluster.Builder b = LocalCluster.builder().proxies(options.proxies()).hosts(options.hosts())
-                .redisAppendOnly(true).runtime(options.runtime());
+                .redisAppendOnly(true).redisDisklessSyncDelay(options.redisDisklessSyncDelay()).runtime(options.runtime());
+        if (options.etcd()) {
+            // the brokers' etcd requests and start-up load get 30 s instead of 3: the whole system shares a
+            // 2-core machine with the harness, and a broker that cannot load the store in time exits
+            b.etcd(ChaosOptions.ETCD_MEMBERS).brokers(ChaosOptions.ETCD_MEMBERS).brokerEnv("UNDERMOON_ETCD_TIMEOUT_MS", "30000");
+        }
         if (options.dataDir() != null) {
             b.dataDir(options.dataDir());
         }
@@ -52,8 +63,11 @@ public final class ChaosRun {
     }
 
     private ChaosReport execute() {
-        try (ReplicationMonitor monitor = new ReplicationMonitor(broker, history, clock)) {
+        try (ReplicationMonitor monitor = new ReplicationMonitor(broker, history, singleCopy, clock);
+                EpochMonitor epochMonitor = new EpochMonitor(broker, epochs,
+                        i -> lc.brokers().get(i).isAlive() && !faults.frozenBrokers().contains(i), clock)) {
             monitor.start();
+            epochMonitor.start();
             BrokerApi.Reply created = broker.createCluster(ClusterOperator.MAIN, 4);
             if (!created.ok()) {
                 throw new IllegalStateException("cannot create " + ClusterOperator.MAIN + ": " + created);
@@ -63,7 +77,8 @@ public final class ChaosRun {
             RunClock.sleep(3000); // the clients write for a while before the first fault
 
             try (ClusterOperator operator = new ClusterOperator(broker, checks, convergence, timeline, clock);
-                    FaultInjector injector = new FaultInjector(options, lc, broker, faults, operator, timeline, clock);
+                    FaultInjector injector = new FaultInjector(options, lc, broker, faults, operator,
+                            new FailoverTimer(broker, clients, clock), timeline, clock);
                     ProxyReviver reviver = new ProxyReviver(lc, broker, faults, injector::isBusy)) {
                 reviver.start();
                 long faultStart = clock.now();
@@ -83,14 +98,35 @@ public final class ChaosRun {
                     checks.stopAndSweep(c.name(), SlotProber.End.RUN_ENDED);
                 }
                 int failedLeft = failedProxies();
+                ChaosReport.Metadata metadata = checkMetadata();
+                singleCopy.closeAll(clock.now());
                 return new ReportBuilder(options, timeline, findings, history, checks).build(faultEnd - faultStart,
-                        clock.now(), conv, monitor.allReplicated(), replicasMillis, failedLeft, reviver.revived());
+                        clock.now(), conv, monitor.allReplicated(), replicasMillis, failedLeft, reviver.revived(), metadata,
+                        singleCopy);
             }
         } finally {
             for (CheckedCluster c : checks.live()) {
                 c.stop(SlotProber.End.RUN_ENDED);
             }
         }
+    }
+
+    /** Every acknowledged metadata change, checked against the final store of every broker that gives it. */
+    private ChaosReport.Metadata checkMetadata() {
+        List<String> read = new ArrayList<>();
+        List<MetadataLedger.Verdict> verdicts = new ArrayList<>();
+        for (String address : broker.addresses()) {
+            try {
+                verdicts.add(ledger.check(MetadataLedger.FinalStore.of(broker.metadataOf(address))));
+                read.add(address);
+            } catch (BrokerApi.Unavailable e) {
+                timeline.problem("the final store could not be read from " + address + ": " + e.getMessage());
+            }
+        }
+        ChaosReport.Metadata m = ReportBuilder.metadata(ledger, read, verdicts, epochs);
+        LOG.info("chaos: {} acknowledged metadata changes, {} lost; {} epoch answers, {} regressions", m.changesAcknowledged(),
+                m.changesLost(), m.epochAnswers(), m.epochRegressions());
+        return m;
     }
 
     private void awaitServed(String name) {
@@ -122,8 +158,11 @@ public final class ChaosRun {
                 timeline.problem("could not restart " + p.address() + " after the faults: " + e.getMessage());
             }
         }
+        if (options.etcd()) {
+            healEtcd();
+        }
         try {
-            if (!lc.broker().isAlive()) {
+            if (!options.etcd() && !lc.broker().isAlive()) {
                 faults.restartBroker();
             }
             if (!lc.coordinators().getFirst().isAlive()) {
@@ -131,6 +170,31 @@ public final class ChaosRun {
             }
         } catch (RuntimeException e) {
             timeline.problem("could not restart the broker or the coordinator: " + e.getMessage());
+        }
+    }
+
+    /** Etcd mode: every etcd member running, every broker continued (SIGCONT) and running. */
+    private void healEtcd() {
+        for (int i = 0; i < lc.etcd().members().size(); i++) {
+            try {
+                if (!lc.etcd().member(i).isAlive()) {
+                    faults.restartEtcdMember(i);
+                }
+            } catch (RuntimeException e) {
+                timeline.problem("could not restart etcd member " + i + " after the faults: " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < lc.brokers().size(); i++) {
+            try {
+                if (faults.frozenBrokers().contains(i)) {
+                    faults.thawBroker(i);
+                }
+                if (!lc.brokers().get(i).isAlive()) {
+                    faults.restartBroker(i);
+                }
+            } catch (RuntimeException e) {
+                timeline.problem("could not restart broker " + lc.brokerAddresses().get(i) + " after the faults: " + e.getMessage());
+            }
         }
     }
 

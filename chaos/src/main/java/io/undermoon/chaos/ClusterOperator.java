@@ -87,7 +87,7 @@ final class ClusterOperator implements AutoCloseable {
                     return;
                 }
                 if (!i.isMigrating()) {
-                    BrokerApi.Reply r = broker.call("POST", "/api/v3/clusters/migrations/auto/" + MAIN + "/" + target);
+                    BrokerApi.Reply r = broker.autoScale(MAIN, target);
                     if (!r.ok()) {
                         if (r.error().equals("NO_AVAILABLE_RESOURCE") && kind == FaultKind.SCALE_OUT && i.nodeNumber() == 4) {
                             timeline.add(new FaultEvent(started, kind, MAIN, clock.now() - started, "skipped: no free proxies"));
@@ -169,7 +169,7 @@ final class ClusterOperator implements AutoCloseable {
         long deadline = clock.now() + 60_000;
         while (clock.now() < deadline) {
             try {
-                BrokerApi.Reply r = broker.call("DELETE", "/api/v3/clusters/meta/" + EXTRA);
+                BrokerApi.Reply r = broker.deleteCluster(EXTRA);
                 String outcome = r.ok() ? "ok" : "failed: " + r;
                 LOG.info("action: deleted {}: {}", EXTRA, outcome);
                 timeline.add(new FaultEvent(started, FaultKind.CLUSTER_DELETE, EXTRA, clock.now() - started, outcome));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,12 +37,15 @@ final class FaultInjector implements AutoCloseable {
     private static final String MACHINE = "machine";
     private static final String COORDINATOR = "coordinator";
     private static final String BROKER = "broker";
+    /** Etcd mode: one etcd member away at a time, so the other two keep the quorum. */
+    private static final String ETCD = "etcd";
 
     private final ChaosOptions options;
     private final LocalCluster lc;
     private final BrokerApi broker;
     private final ProcessFaults faults;
     private final ClusterOperator operator;
+    private final FailoverTimer failoverTimer;
     private final Timeline timeline;
     private final RunClock clock;
     private final Random rnd;
@@ -51,7 +55,8 @@ final class FaultInjector implements AutoCloseable {
     private final List<Future<?>> running = Collections.synchronizedList(new ArrayList<>());
 
     FaultInjector(ChaosOptions options, LocalCluster lc, BrokerApi broker, ProcessFaults faults, ClusterOperator operator,
-            Timeline timeline, RunClock clock) {
+            FailoverTimer failoverTimer, Timeline timeline, RunClock clock) {
+        this.failoverTimer = failoverTimer;
         this.options = options;
         this.lc = lc;
         this.broker = broker;
@@ -105,14 +110,155 @@ final class FaultInjector implements AutoCloseable {
     private void dispatch(ChaosAction action, int pick, double length, boolean preferClusters) {
         switch (action) {
             case PROXY_RESTART -> proxyFault(FaultKind.PROXY_RESTART, pick, 500 + (long) (2500 * length), preferClusters);
-            case MACHINE_FAILURE -> proxyFault(FaultKind.MACHINE_FAILURE, pick, 3000 + (long) (7000 * length), preferClusters);
+            case MACHINE_FAILURE -> {
+                if (options.etcd()) {
+                    hostFault(pick, 3000 + (long) (7000 * length), preferClusters);
+                } else {
+                    proxyFault(FaultKind.MACHINE_FAILURE, pick, 3000 + (long) (7000 * length), preferClusters);
+                }
+            }
             case REDIS_RESTART -> redisFault(pick, 200 + (long) (1800 * length));
             case COORDINATOR_RESTART -> singleton(FaultKind.COORDINATOR_RESTART, COORDINATOR, 500 + (long) (3500 * length),
                     faults::killCoordinator, faults::restartCoordinator);
-            case BROKER_RESTART -> singleton(FaultKind.BROKER_RESTART, BROKER, 500 + (long) (3500 * length),
-                    faults::killBroker, faults::restartBroker);
+            case BROKER_RESTART -> {
+                if (options.etcd()) {
+                    int b = brokerIndex(pick, lc.brokers().size());
+                    singleton(FaultKind.BROKER_KILL, brokerToken(b), lc.brokerAddresses().get(b), 500 + (long) (3500 * length),
+                            () -> faults.killBroker(b), () -> faults.restartBroker(b));
+                } else {
+                    singleton(FaultKind.BROKER_RESTART, BROKER, 500 + (long) (3500 * length), faults::killBroker, faults::restartBroker);
+                }
+            }
             case SCALE -> operator.scaleAsync();
             case CLUSTER_LIFECYCLE -> operator.lifecycleAsync();
+            case BROKER_FREEZE -> {
+                int b = brokerIndex(pick, lc.brokers().size());
+                singleton(FaultKind.BROKER_FREEZE, brokerToken(b), lc.brokerAddresses().get(b), 1000 + (long) (9000 * length),
+                        () -> faults.freezeBroker(b), () -> faults.thawBroker(b));
+            }
+            case ETCD_MEMBER_RESTART -> {
+                int m = pick % lc.etcd().members().size();
+                singleton(FaultKind.ETCD_MEMBER_RESTART, ETCD, lc.etcd().member(m).name(), 500 + (long) (4500 * length),
+                        () -> faults.killEtcdMember(m), () -> faults.restartEtcdMember(m));
+            }
+            case BROKER_LOSS_FAILOVER -> brokerLossFailover(pick, 500 + (long) (2500 * length));
+        }
+    }
+
+    /** Half of the broker faults hit the first broker, the one the coordinator tries first; the rest any broker. */
+    static int brokerIndex(int pick, int brokers) {
+        return (pick & 1) == 0 ? 0 : (pick >>> 1) % brokers;
+    }
+
+    private static String brokerToken(int i) {
+        return "broker-" + (i + 1);
+    }
+
+    /** The index of the simulated host {@code localhost<k>}: broker and etcd member {@code k-1} live there (etcd mode). */
+    private static int hostIndex(LocalCluster.ProxyNode p) {
+        return Integer.parseInt(p.host().substring("localhost".length())) - 1;
+    }
+
+    /**
+     * Etcd mode: a whole simulated host dies, the broker and the etcd member on it with a proxy and
+     * its two Redis. When the proxy mastered slots of the main cluster its failover is timed (a
+     * broker loss) before the host comes back (etcd member, broker, Redis, proxy).
+     */
+    private void hostFault(int pick, long downtime, boolean preferClusters) {
+        FaultKind kind = FaultKind.HOST_FAILURE;
+        if (!busy.add(MACHINE)) {
+            skipped(kind, "another machine is down");
+            return;
+        }
+        if (!busy.add(ETCD)) {
+            busy.remove(MACHINE);
+            skipped(kind, "an etcd member is down");
+            return;
+        }
+        List<LocalCluster.ProxyNode> candidates = proxyCandidates(preferClusters).stream()
+                .filter(p -> hostIndex(p) < lc.brokers().size() && !busy.contains(brokerToken(hostIndex(p)))).toList();
+        if (candidates.isEmpty() || !permits.tryAcquire()) {
+            skipped(kind, candidates.isEmpty() ? "no host with a proxy and a broker to kill" : "too many faults in progress");
+            busy.remove(MACHINE);
+            busy.remove(ETCD);
+            return;
+        }
+        LocalCluster.ProxyNode p = candidates.get(pick % candidates.size());
+        int h = hostIndex(p);
+        busy.add(p.address());
+        busy.add(brokerToken(h));
+        Optional<ClusterLayout> main = mainLayout();
+        submit(kind, p.host() + ": " + lc.brokerAddresses().get(h) + ", " + lc.etcd().member(h).name() + ", " + p.address(), () -> {
+            faults.killBroker(h);
+            faults.killEtcdMember(h);
+            long t = faults.killMachine(p, kind);
+            main.ifPresent(l -> timeFailover(kind, h, p, l, t));
+            RunClock.sleep(downtime - (clock.now() - t));
+            faults.restartEtcdMember(h);
+            faults.restartBroker(h);
+            faults.restartMachine(p);
+            return t;
+        }, () -> {
+            busy.remove(p.address());
+            busy.remove(brokerToken(h));
+            busy.remove(ETCD);
+            busy.remove(MACHINE);
+        });
+    }
+
+    /**
+     * Etcd mode: kill -9 a broker (half of the time the coordinator's first), then at once a proxy
+     * that masters slots of the main cluster; time the failover; restart the proxy, then the broker.
+     */
+    private void brokerLossFailover(int pick, long downtime) {
+        FaultKind kind = FaultKind.BROKER_LOSS_FAILOVER;
+        int b = brokerIndex(pick, lc.brokers().size());
+        if (!busy.add(brokerToken(b))) {
+            skipped(kind, "broker " + lc.brokerAddresses().get(b) + " is already down");
+            return;
+        }
+        Optional<ClusterLayout> main = mainLayout();
+        List<LocalCluster.ProxyNode> candidates = main.isEmpty() ? List.of() : lc.proxies().stream()
+                .filter(p -> p.process().isAlive() && !busy.contains(p.address())
+                        && !FailoverTimer.mastersOf(main.get(), p.address()).isEmpty()).toList();
+        if (candidates.isEmpty() || !permits.tryAcquire()) {
+            busy.remove(brokerToken(b));
+            skipped(kind, candidates.isEmpty() ? "no master proxy of " + ClusterOperator.MAIN + " to kill" : "too many faults in progress");
+            return;
+        }
+        LocalCluster.ProxyNode p = candidates.get((pick >>> 3) % candidates.size());
+        busy.add(p.address());
+        submit(kind, lc.brokerAddresses().get(b) + " then " + p.address(), () -> {
+            faults.killBroker(b);
+            long t = faults.killProxy(p, kind);
+            timeFailover(kind, b, p, main.get(), t);
+            RunClock.sleep(downtime - (clock.now() - t));
+            faults.restartProxy(p);
+            faults.restartBroker(b);
+            return t;
+        }, () -> {
+            busy.remove(p.address());
+            busy.remove(brokerToken(b));
+        });
+    }
+
+    private void timeFailover(FaultKind kind, int broker, LocalCluster.ProxyNode p, ClusterLayout before, long killedAt) {
+        List<String> masters = FailoverTimer.mastersOf(before, p.address());
+        if (masters.isEmpty()) {
+            return;
+        }
+        FailoverTimer.Result r = failoverTimer.await(before.name(), p.address(), before.slotsOf(masters), killedAt);
+        LOG.info("failover of {} after the loss of broker {}: committed after {} ms, writable after {} ms ({})", p.address(),
+                lc.brokerAddresses().get(broker), r.committedMillis(), r.writableMillis(), r.outcome());
+        timeline.addBrokerLoss(new ChaosReport.BrokerLoss(killedAt, kind, lc.brokerAddresses().get(broker), p.address(),
+                r.committedMillis(), r.writableMillis(), r.outcome()));
+    }
+
+    private Optional<ClusterLayout> mainLayout() {
+        try {
+            return broker.cluster(ClusterOperator.MAIN).map(ClusterLayout::of);
+        } catch (BrokerApi.Unavailable e) {
+            return Optional.empty();
         }
     }
 
@@ -190,6 +336,10 @@ final class FaultInjector implements AutoCloseable {
     }
 
     private void singleton(FaultKind kind, String token, long downtime, Kill kill, Runnable restart) {
+        singleton(kind, token, token, downtime, kill, restart);
+    }
+
+    private void singleton(FaultKind kind, String token, String target, long downtime, Kill kill, Runnable restart) {
         if (!busy.add(token)) {
             skipped(kind, "already down");
             return;
@@ -199,7 +349,7 @@ final class FaultInjector implements AutoCloseable {
             skipped(kind, "too many faults in progress");
             return;
         }
-        submit(kind, token, () -> {
+        submit(kind, target, () -> {
             long t = kill.kill();
             RunClock.sleep(downtime);
             restart.run();

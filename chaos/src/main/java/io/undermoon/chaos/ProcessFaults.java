@@ -21,6 +21,7 @@ final class ProcessFaults {
     private final BrokerApi broker;
     private final RunClock clock;
     private final Timeline timeline;
+    private final Set<Integer> frozen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ProcessFaults(LocalCluster lc, BrokerApi broker, RunClock clock, Timeline timeline) {
         this.lc = lc;
@@ -30,16 +31,24 @@ final class ProcessFaults {
     }
 
     long killProxy(LocalCluster.ProxyNode p) {
+        return killProxy(p, FaultKind.PROXY_RESTART);
+    }
+
+    long killProxy(LocalCluster.ProxyNode p, FaultKind kind) {
         p.process().kill();
         long t = clock.now();
-        timeline.addKill(new KillEvent(t, FaultKind.PROXY_RESTART, p.address(), nodes(p)));
+        timeline.addKill(new KillEvent(t, kind, p.address(), nodes(p)));
         return t;
     }
 
     long killMachine(LocalCluster.ProxyNode p) {
+        return killMachine(p, FaultKind.MACHINE_FAILURE);
+    }
+
+    long killMachine(LocalCluster.ProxyNode p, FaultKind kind) {
         p.killWithRedis();
         long t = clock.now();
-        timeline.addKill(new KillEvent(t, FaultKind.MACHINE_FAILURE, p.address(), nodes(p)));
+        timeline.addKill(new KillEvent(t, kind, p.address(), nodes(p)));
         return t;
     }
 
@@ -92,18 +101,87 @@ final class ProcessFaults {
         await("the broker answers", broker::up);
     }
 
+    /** kill -9 of broker {@code i} (etcd mode). */
+    long killBroker(int i) {
+        lc.brokers().get(i).kill();
+        return clock.now();
+    }
+
+    /** Starts broker {@code i} again and waits until it answers (it loads the store from etcd). */
+    void restartBroker(int i) {
+        ProgramProcess b = lc.brokers().get(i);
+        b.start();
+        String address = lc.brokerAddresses().get(i);
+        // a broker that cannot load the store from etcd in time exits with an error: started again, as a supervisor would
+        await("broker " + address + " answers", () -> {
+            if (!b.isAlive()) {
+                timeline.problem("broker " + address + " exited while starting (see its log); started again");
+                b.start();
+            }
+            return broker.up(address);
+        });
+    }
+
+    /** SIGSTOP of broker {@code i}: a hung machine; its connections stay open and unanswered. */
+    long freezeBroker(int i) {
+        frozen.add(i);
+        signal(lc.brokers().get(i).pid(), "STOP");
+        return clock.now();
+    }
+
+    /** SIGCONT of broker {@code i}. */
+    void thawBroker(int i) {
+        signal(lc.brokers().get(i).pid(), "CONT");
+        frozen.remove(i);
+    }
+
+    /** The brokers stopped with SIGSTOP and not continued yet. */
+    Set<Integer> frozenBrokers() {
+        return Set.copyOf(frozen);
+    }
+
+    long killEtcdMember(int i) {
+        lc.etcd().member(i).kill();
+        return clock.now();
+    }
+
+    /** Starts the member again on its data; waits until it answers healthy. */
+    void restartEtcdMember(int i) {
+        lc.etcd().member(i).restart();
+    }
+
+    private static void signal(long pid, String sig) {
+        if (pid <= 0) {
+            throw new IllegalStateException("no process to send SIG" + sig + " to");
+        }
+        try {
+            Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunClock.ChaosInterrupted(e);
+        }
+    }
+
     /** Registers the proxy again (409 ALREADY_EXISTED clears its failed state); retried while the broker is down. */
     void register(LocalCluster.ProxyNode p) {
         RuntimeException last = null;
         long deadline = clock.now() + START_TIMEOUT_MILLIS;
         while (clock.now() < deadline) {
             try {
-                lc.registerProxy(p);
-                return;
-            } catch (RuntimeException e) {
+                BrokerApi.Reply r = broker.registerProxy(p);
+                if (r.status() == 200 || r.status() == 409) {
+                    return;
+                }
+                last = new IllegalStateException("registering " + p.address() + " failed with HTTP " + r);
+            } catch (BrokerApi.Unavailable e) {
                 last = e;
-                RunClock.sleep(500);
             }
+            RunClock.sleep(500);
         }
         throw new IllegalStateException("could not re-register " + p.address(), last);
     }

@@ -32,6 +32,7 @@ final class ReplicationMonitor implements AutoCloseable {
 
     private final BrokerApi broker;
     private final ClusterHistory history;
+    private final SingleCopyWindows windows;
     private final RunClock clock;
     private final Map<String, Jedis> connections = new HashMap<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -40,9 +41,10 @@ final class ReplicationMonitor implements AutoCloseable {
     private volatile boolean allReplicated;
     private volatile long polls;
 
-    ReplicationMonitor(BrokerApi broker, ClusterHistory history, RunClock clock) {
+    ReplicationMonitor(BrokerApi broker, ClusterHistory history, SingleCopyWindows windows, RunClock clock) {
         this.broker = broker;
         this.history = history;
+        this.windows = windows;
         this.clock = clock;
         this.thread = Thread.ofPlatform().name("chaos-replication-monitor").daemon().unstarted(this::loop);
     }
@@ -85,6 +87,7 @@ final class ReplicationMonitor implements AutoCloseable {
             // the broker is down: keep watching the clusters known so far
         }
         boolean all = true;
+        Map<SingleCopyWindows.Shard, String> unreplicated = new HashMap<>();
         for (String name : names) {
             ClusterLayout layout = history.latest(name);
             try {
@@ -102,12 +105,15 @@ final class ReplicationMonitor implements AutoCloseable {
             BitSet single = new BitSet(SlotHash.SLOT_NUM);
             for (String master : layout.masters()) {
                 if (!replicatedTo(master, layout.replicasOf(master))) {
-                    single.or(layout.slotsOf(List.of(master)));
+                    BitSet slots = layout.slotsOf(List.of(master));
+                    single.or(slots);
+                    unreplicated.put(new SingleCopyWindows.Shard(name, master), ClusterLayout.ranges(slots));
                     all = false;
                 }
             }
             history.recordSingleCopy(clock.now(), name, single);
         }
+        windows.poll(clock.now(), unreplicated);
         allReplicated = all;
     }
 

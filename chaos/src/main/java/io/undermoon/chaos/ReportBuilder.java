@@ -32,12 +32,13 @@ final class ReportBuilder {
     }
 
     ChaosReport build(long faultMillis, long totalMillis, ConvergenceResult conv, boolean replicasInSync,
-            long replicasMillis, int failedLeft, int revived) {
+            long replicasMillis, int failedLeft, int revived, ChaosReport.Metadata metadata, SingleCopyWindows singleCopy) {
         List<FaultEvent> events = timeline.events();
         ChaosReport.Setup setup = new ChaosReport.Setup(options.seed(), options.proxies(), options.hosts(),
                 options.clientsPerCluster(), options.keysPerClient(), options.ballastKeys(), options.opsPerSecond(),
                 options.meanFaultInterval().toMillis(), options.lossWindowMillis(), faultMillis, totalMillis,
-                checks.all().stream().map(CheckedCluster::incarnation).toList());
+                checks.all().stream().map(CheckedCluster::incarnation).toList(), options.etcd(),
+                options.etcd() ? ChaosOptions.ETCD_MEMBERS : 1, options.redisDisklessSyncDelay());
         long probeWrites = 0;
         long probeFailures = 0;
         long ops = 0;
@@ -58,7 +59,47 @@ final class ReportBuilder {
         ChaosReport.Convergence convergence = new ChaosReport.Convergence(conv.converged(), conv.millis(),
                 options.convergenceTarget().toMillis(), conv.disagreements(), replicasInSync, replicasMillis, failedLeft);
         return new ChaosReport(setup, operations, timeline.injected(), timeline.skipped(), losses(), reads,
-                availability(outages, events), convergence, timeline.problems(), events, history.describe());
+                availability(outages, events), convergence, timeline.problems(), events, history.describe(), metadata,
+                timeline.brokerLosses(), singleCopy(singleCopy));
+    }
+
+    /** The metadata part: the ledger checked against the final stores, and the epochs the brokers answered. */
+    static ChaosReport.Metadata metadata(MetadataLedger ledger, List<String> storesRead, List<MetadataLedger.Verdict> verdicts,
+            EpochTracker epochs) {
+        long lost = 0;
+        long superseded = 0;
+        long excused = 0;
+        List<String> examples = new ArrayList<>();
+        for (int i = 0; i < verdicts.size(); i++) {
+            MetadataLedger.Verdict v = verdicts.get(i);
+            // each broker's store is checked; the worst one counts
+            if (v.lost().size() >= lost) {
+                lost = v.lost().size();
+                superseded = v.superseded();
+                excused = v.excused();
+            }
+            for (String l : v.lost()) {
+                addExample(examples, storesRead.get(i) + ": " + l, ALL);
+            }
+        }
+        List<MetadataLedger.Entry> entries = ledger.entries();
+        long acked = entries.stream().filter(MetadataLedger.Entry::acknowledged).count();
+        return new ChaosReport.Metadata(!verdicts.isEmpty(), acked, entries.size() - acked, superseded, excused, lost, examples,
+                storesRead, epochs.answers(), epochs.highest(), epochs.regressions().size(), epochs.regressions());
+    }
+
+    static ChaosReport.SingleCopy singleCopy(SingleCopyWindows windows) {
+        List<SingleCopyWindows.ShardSummary> shards = windows.byShard();
+        int count = shards.stream().mapToInt(SingleCopyWindows.ShardSummary::windows).sum();
+        long total = shards.stream().mapToLong(SingleCopyWindows.ShardSummary::totalMillis).sum();
+        List<String> lines = new ArrayList<>();
+        for (SingleCopyWindows.ShardSummary s : shards) {
+            lines.add(s.shard() + " " + s.slots() + ": " + s.windows() + (s.windows() == 1 ? " window" : " windows") + ", longest "
+                    + s.longestMillis() + " ms (from " + s.longestFromMillis() + " ms), " + s.totalMillis() + " ms in all");
+        }
+        String longest = shards.isEmpty() ? "none" : lines.getFirst();
+        return new ChaosReport.SingleCopy(shards.size(), count, shards.isEmpty() ? 0 : shards.getFirst().longestMillis(), longest,
+                total, lines);
     }
 
     private ChaosReport.Losses losses() {

@@ -32,6 +32,10 @@ public final class ReportText {
                 .append(s.meanFaultIntervalMillis() / 1000.0).append(" s on average; faults for ")
                 .append(seconds(s.faultPhaseMillis())).append(", whole run ").append(seconds(s.totalMillis()))
                 .append("; cluster incarnations: ").append(String.join(", ", s.clusterIncarnations())).append(".\n\n");
+        b.append(s.etcd() ? "Store: etcd, " + s.brokers() + " members and " + s.brokers() + " brokers (broker i and member i on host i),"
+                + " the coordinator given every broker address" : "Store: the memory broker with its meta file")
+                .append("; Redis repl-diskless-sync-delay ").append(s.redisDisklessSyncDelay()).append(" s")
+                .append(s.redisDisklessSyncDelay() == 5 ? " (Redis's default)" : "").append(".\n\n");
         List<String> missed = r.targetFailures();
         if (!missed.isEmpty()) {
             b.append("Targets missed:\n\n");
@@ -58,6 +62,18 @@ public final class ReportText {
         row(b, "every master with an in-sync replica again", c.replicasInSync() ? "after " + c.replicasMillis() + " ms" : "no",
                 "reported");
         row(b, "keys unreadable in the final sweep", r.operations().sweepFailures(), "0");
+        ChaosReport.Metadata m = r.metadata();
+        row(b, "acknowledged metadata changes lost", !m.checked() ? "NOT CHECKED (no broker gave the final store)"
+                : m.changesLost() + " (of " + m.changesAcknowledged() + " acknowledged, checked against the store of "
+                        + String.join(", ", m.storesRead()) + "; " + m.changesSuperseded() + " undone by a later acknowledged change, "
+                        + m.changesInDoubt() + " changes in doubt, " + m.changesExcused() + " excused by one)", "0");
+        row(b, "epoch regressions", m.epochRegressions() + " (" + m.epochAnswers() + " answers of GET /api/v3/epoch, highest epoch "
+                + m.highestEpoch() + ")", "0");
+        row(b, "failover after a broker loss (proxy kill to committed / to its slots writable)", brokerLosses(r.brokerLosses()),
+                "<= " + ChaosReport.BROKER_LOSS_FAILOVER_TARGET_MILLIS + " ms (issue 11), reported");
+        ChaosReport.SingleCopy sc = r.singleCopy();
+        row(b, "shards without a synced replica", sc.shards() + " shards, " + sc.windows() + " windows, " + sc.totalMillis()
+                + " ms in all; longest " + sc.longestMillis() + " ms", "reported");
         b.append('\n');
 
         ChaosReport.Operations o = r.operations();
@@ -76,6 +92,9 @@ public final class ReportText {
         b.append("| fault | injected | skipped | longest outage after it | acknowledged writes it can lose by design |\n")
                 .append("| --- | --- | --- | --- | --- |\n");
         for (FaultKind k : FaultKind.values()) {
+            if (k.etcdOnly && !s.etcd()) {
+                continue;
+            }
             Long worst = a.longestByFault().get(k);
             b.append("| ").append(k.description).append(" | ").append(r.faultsInjected().getOrDefault(k, 0)).append(" | ")
                     .append(r.faultsSkipped().getOrDefault(k, 0)).append(" | ").append(worst == null ? "-" : worst + " ms")
@@ -87,6 +106,10 @@ public final class ReportText {
         list(b, "Losses inside a window (examples)", l.examplesInWindow());
         list(b, "Wrong reads", rd.examplesWrong());
         list(b, "Ambiguous reads", rd.examplesAmbiguous());
+        list(b, "Acknowledged metadata changes lost", m.examplesLost());
+        list(b, "Epoch regressions", m.examplesRegressions());
+        list(b, "Broker losses and the failover after them", r.brokerLosses().stream().map(ReportText::describe).toList());
+        list(b, "Shards without a synced replica (longest first)", sc.byShard());
         list(b, "Problems", r.problems());
         if (!c.converged()) {
             list(b, "Still disagreeing at the end", c.lastDisagreements());
@@ -95,6 +118,35 @@ public final class ReportText {
         o.errors().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
                 .forEach(e -> b.append("- ").append(e.getValue()).append(" x `").append(e.getKey()).append("`\n"));
         return b.toString();
+    }
+
+    /** "n events; committed: median / max ms; writable: median / max ms", or "none". */
+    static String brokerLosses(List<ChaosReport.BrokerLoss> losses) {
+        if (losses.isEmpty()) {
+            return "none";
+        }
+        long[] committed = losses.stream().mapToLong(ChaosReport.BrokerLoss::committedMillis).sorted().toArray();
+        long[] writable = losses.stream().mapToLong(ChaosReport.BrokerLoss::writableMillis).sorted().toArray();
+        long failed = losses.stream().filter(l -> l.writableMillis() < 0).count();
+        long over = losses.stream().filter(l -> l.writableMillis() < 0 || l.writableMillis() > ChaosReport.BROKER_LOSS_FAILOVER_TARGET_MILLIS)
+                .count();
+        return losses.size() + " failovers; committed median " + median(committed) + " ms, max " + max(committed) + " ms; writable median "
+                + median(writable) + " ms, max " + max(writable) + " ms; " + over + " over the target"
+                + (failed > 0 ? " (" + failed + " not within " + FailoverTimer.TIMEOUT_MILLIS / 1000 + " s)" : "");
+    }
+
+    private static String median(long[] sorted) {
+        long v = sorted[(sorted.length - 1) / 2];
+        return v < 0 ? "-" : String.valueOf(v);
+    }
+
+    private static String max(long[] sorted) {
+        return sorted[0] < 0 ? "- (one not at all)" : String.valueOf(sorted[sorted.length - 1]);
+    }
+
+    private static String describe(ChaosReport.BrokerLoss l) {
+        return l.atMillis() + " ms " + l.kind() + ": broker " + l.broker() + ", proxy " + l.proxy() + ": committed after "
+                + l.committedMillis() + " ms, writable after " + l.writableMillis() + " ms (" + l.outcome() + ")";
     }
 
     private static void row(StringBuilder b, String what, Object value) {

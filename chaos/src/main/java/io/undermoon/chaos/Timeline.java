@@ -10,6 +10,7 @@ final class Timeline {
     private final List<FaultEvent> events = new ArrayList<>();
     private final List<KillEvent> kills = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<ChaosReport.BrokerLoss> brokerLosses = new ArrayList<>();
 
     synchronized void add(FaultEvent e) {
         events.add(e);
@@ -28,6 +29,17 @@ final class Timeline {
     synchronized List<FaultEvent> events() {
         List<FaultEvent> sorted = new ArrayList<>(events);
         sorted.sort(java.util.Comparator.comparingLong(FaultEvent::atMillis));
+        return List.copyOf(sorted);
+    }
+
+    /** A broker loss with the failover of a master proxy timed after it. */
+    synchronized void addBrokerLoss(ChaosReport.BrokerLoss b) {
+        brokerLosses.add(b);
+    }
+
+    synchronized List<ChaosReport.BrokerLoss> brokerLosses() {
+        List<ChaosReport.BrokerLoss> sorted = new ArrayList<>(brokerLosses);
+        sorted.sort(java.util.Comparator.comparingLong(ChaosReport.BrokerLoss::atMillis));
         return List.copyOf(sorted);
     }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = {"Runs the chaos harness on a local system: kills and restarts proxies, Redis, the coordinator and the"
-                + " broker, scales and creates/deletes clusters at random (seeded) moments while checker clients write"
+                + " broker (with --etcd: several brokers on etcd, etcd members, whole hosts), scales and creates/deletes clusters at random (seeded) moments while checker clients write"
                 + " unique values and read them back; then reports operations, faults, lost writes, wrong reads,"
                 + " the longest unavailability and the convergence time.",
             "Exit status: 0 every target met, 1 a target missed, 2 bad options."})
@@ -79,6 +78,16 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "how long convergence is waited for after the faults (default ${DEFAULT-VALUE}; the target is 30 s)")
     Duration convergenceTimeout;
 
+    @Option(names = "--etcd", description = "the store on a 3-member etcd cluster served by 3 brokers (broker i and etcd member i"
+            + " on host i), the coordinator given every broker address; adds kill -9 and SIGSTOP of any broker, kill -9 of an etcd"
+            + " member, the loss of a whole host (broker, etcd member, proxy and its Redis) and a broker loss followed at once by"
+            + " a master proxy kill (timed failover); reports acknowledged metadata changes lost and epoch regressions")
+    boolean etcd;
+
+    @Option(names = "--redis-defaults", description = "run Redis with its default repl-diskless-sync-delay (5 s) instead of 0, as a"
+            + " user's plain redis-server: a replica's first sync then waits 5 s")
+    boolean redisDefaults;
+
     @Option(names = "--report", description = "also write the Markdown report to this file")
     Path report;
 
@@ -92,16 +101,19 @@ public final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ChaosOptions options;
         try {
-            Set<ChaosAction> chosen = actions == null || actions.isEmpty() ? EnumSet.allOf(ChaosAction.class) : EnumSet.copyOf(actions);
             ChaosOptions.Builder b = ChaosOptions.builder().duration(duration).proxies(proxies).hosts(hosts)
                     .clientsPerCluster(clients).keysPerClient(keys).ballastKeys(ballast).opsPerSecond(rate).meanFaultInterval(interval)
-                    .maxConcurrentFaults(maxConcurrent).actions(chosen).lossWindowMillis(lossWindow)
-                    .convergenceTimeout(convergenceTimeout);
+                    .maxConcurrentFaults(maxConcurrent).lossWindowMillis(lossWindow)
+                    .convergenceTimeout(convergenceTimeout).etcd(etcd).redisDisklessSyncDelay(redisDefaults ? 5 : 0);
+            if (actions != null && !actions.isEmpty()) {
+                // otherwise every action of the mode: the classic ones, and with --etcd the etcd ones too
+                b.actions(EnumSet.copyOf(actions));
+            }
             if (seed != null) {
                 b.seed(seed);
             }
             if (dataDir != null) {
-                // a chaos run needs a fresh system: the broker would recover an earlier run's clusters
+                // a chaos run needs a fresh system (with --etcd the store is in fresh etcd members: the meta file stays empty): the broker would recover an earlier run's clusters
                 if (Files.isRegularFile(dataDir.resolve("metadata")) && Files.size(dataDir.resolve("metadata")) > 0) {
                     throw new IllegalArgumentException("--data-dir " + dataDir + " holds the metadata of an earlier run; give an empty directory");
                 }

@@ -112,6 +112,7 @@ public final class LocalCluster implements AutoCloseable {
         private Path dataDir;
         private boolean fixedPorts;
         private boolean redisAppendOnly;
+        private int redisDisklessSyncDelay;
         private Runtime runtime = Runtime.current();
         private final Map<String, String> brokerEnv = new HashMap<>();
         private final Map<String, String> proxyEnv = new HashMap<>();
@@ -164,6 +165,19 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder redisAppendOnly(boolean appendOnly) {
             this.redisAppendOnly = appendOnly;
+            return this;
+        }
+
+        /**
+         * Redis's {@code repl-diskless-sync-delay} in seconds. {@link RedisProcess} starts every Redis
+         * with 0 (a replica that attaches is synced at once); 5 is Redis's own default, what a user's
+         * plain {@code redis-server} runs with: a first sync then waits 5 s before it starts.
+         */
+        public Builder redisDisklessSyncDelay(int seconds) {
+            if (seconds < 0) {
+                throw new IllegalArgumentException("repl-diskless-sync-delay must not be negative");
+            }
+            this.redisDisklessSyncDelay = seconds;
             return this;
         }
 
@@ -306,7 +320,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private String[] redisArgs() {
-        return config.redisAppendOnly ? new String[] {"--appendonly", "yes", "--appendfsync", "always"} : new String[0];
+        List<String> args = new ArrayList<>();
+        if (config.redisAppendOnly) {
+            args.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
+        }
+        if (config.redisDisklessSyncDelay != 0) {
+            // extra arguments come after RedisProcess's own, so this one wins over its 0
+            args.addAll(List.of("--repl-diskless-sync-delay", Integer.toString(config.redisDisklessSyncDelay)));
+        }
+        return args.toArray(String[]::new);
     }
 
     /** POST /api/v3/proxies/meta; 409 (already registered) is fine. */

@@ -38,6 +38,8 @@ final class KeyMover {
     private static final byte[] USAGE = bytes("USAGE");
     private static final byte[] INFO = bytes("INFO");
     private static final byte[] STATS = bytes("stats");
+    private static final byte[] SERVER = bytes("server");
+    private static final String RUN_ID = "run_id:";
     private static final String TOTAL_COMMANDS = "total_commands_processed:";
 
     private final String sourceAddress;
@@ -52,6 +54,10 @@ final class KeyMover {
     private List<byte[]> pending = List.of();
     /** Commands this mover sent to the source, to tell them from everybody else's. */
     private long sentToSource;
+    /** The run_id of the source process on the current connection (null: not read yet). */
+    private String connectedRunId;
+    /** The run_id of the source process that gave the cursor the scan continues with. */
+    private String cursorRunId;
 
     /**
      * @param migrateTimeoutMillis how long the source Redis may block on the destination in one
@@ -95,6 +101,16 @@ final class KeyMover {
      * steps is the caller's ({@link ScanPacer}).
      */
     String scanOnce(String cursor, int count) throws IOException {
+        String runId = sourceRunId();
+        if (!cursor.equals("0") && !runId.equals(cursorRunId)) {
+            // the source restarted since this cursor was given (kill -9 and a reload of its append-only
+            // file, say): a cursor is a position in the hash table of the process that gave it, and the
+            // new process lays its keys out differently (a new hash seed), so going on with it would skip
+            // keys and declare the range copied with keys left behind. The walk starts again.
+            cursor = "0";
+            stats.scanRestarts.increment();
+        }
+        cursorRunId = runId;
         List<byte[][]> cmds = new ArrayList<>(pending.size() + 3);
         int moveAt = cmds.size();
         addMove(cmds, pending, true);
@@ -296,8 +312,25 @@ final class KeyMover {
         throw new IOException("no total_commands_processed in INFO stats of " + sourceAddress + ": " + r);
     }
 
+    /** The source's run_id ({@code INFO server}), read once per connection. */
+    private String sourceRunId() throws IOException {
+        if (connectedRunId == null || source == null || !source.isOpen()) {
+            connectedRunId = null;
+            RespReply r = toSource(List.<byte[][]>of(new byte[][] {INFO, SERVER})).get(0);
+            String info = r instanceof RespReply.Bulk b ? new String(b.data(), StandardCharsets.UTF_8) : "";
+            int at = info.indexOf(RUN_ID);
+            if (at < 0) {
+                throw new IOException("no run_id in INFO server of " + sourceAddress + ": " + r);
+            }
+            int end = info.indexOf('\r', at);
+            connectedRunId = info.substring(at + RUN_ID.length(), end < 0 ? info.length() : end).strip();
+        }
+        return connectedRunId;
+    }
+
     void close() {
         // pending keys survive: the retried step moves them again
+        connectedRunId = null;
         if (source != null) {
             source.close();
             source = null;

@@ -28,6 +28,8 @@ public final class MigrationStats {
     public final LongAdder importedKeysLocal = new LongAdder();
     public final LongAdder heldCommands = new LongAdder();
     public final LongAdder sourceErrors = new LongAdder();
+    /** Scans started again because the source Redis restarted (its cursor meant nothing to the new process). */
+    public final LongAdder scanRestarts = new LongAdder();
     public final LongAdder blockingTimeouts = new LongAdder();
 
     public List<String> lines() {
@@ -44,6 +46,7 @@ public final class MigrationStats {
         m.put("migrating_held_commands", heldCommands.sum());
         m.put("migrating_blocking_timeouts", blockingTimeouts.sum());
         m.put("migrating_source_errors", sourceErrors.sum());
+        m.put("migrating_scan_restarts", scanRestarts.sum());
         m.put("importing_source_reads", importSourceReads.sum());
         m.put("importing_source_reads_served", importSourceReadsServed.sum());
         m.put("importing_blind_sets", importBlindSets.sum());
