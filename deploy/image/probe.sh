@@ -6,8 +6,25 @@
 #   undermoon-probe coordinator    CONFIG GET reporter_id on the coordinator's admin port
 #                                  ($UNDERMOON_ADDRESS; it answers no PING, as the reference's)
 #   undermoon-probe broker         GET /api/v3/version from the broker at $UNDERMOON_ADDRESS; needs 200
+#   undermoon-probe etcd           GET /health from the etcd member at the first of
+#                                  $ETCD_ADVERTISE_CLIENT_URLS; needs "health":"true" (the member
+#                                  is part of a quorum)
+#   undermoon-probe etcd-alive     GET /version from that member; needs 200 (answers without quorum)
 set -u
 host=${UNDERMOON_POD_IP:-127.0.0.1}
+
+# http_get HOST:PORT PATH: prints the status line and the body of an HTTP/1.0 GET (2 s at most)
+http_get() {
+  exec 3<>"/dev/tcp/${1%:*}/${1##*:}" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$1" >&3
+  timeout 2 cat <&3 | sed -n '1p; /^\r\{0,1\}$/,$p'
+}
+etcd_address() {
+  local url=${ETCD_ADVERTISE_CLIENT_URLS:?undermoon-probe: ETCD_ADVERTISE_CLIENT_URLS is not set}
+  url=${url%%,*}
+  url=${url#http://}
+  echo "${url%%/*}"
+}
 case "${1:-}" in
   ping)
     [ "$(timeout 2 redis-cli -h "$host" -p "${2:?undermoon-probe ping PORT}" ping 2>&1)" = PONG ]
@@ -22,13 +39,18 @@ case "${1:-}" in
     address=${UNDERMOON_ADDRESS:?undermoon-probe broker: UNDERMOON_ADDRESS is not set}
     ip=${address%:*}
     [ "$ip" = 0.0.0.0 ] && ip=127.0.0.1
-    exec 3<>"/dev/tcp/$ip/${address##*:}" || exit 1
-    printf 'GET /api/v3/version HTTP/1.0\r\nHost: %s\r\n\r\n' "$address" >&3
-    status=$(timeout 2 head -1 <&3)
+    status=$(http_get "$ip:${address##*:}" /api/v3/version | head -1)
+    [[ "$status" == *" 200 "* ]]
+    ;;
+  etcd)
+    [[ "$(http_get "$(etcd_address)" /health)" == *'"health":"true"'* ]]
+    ;;
+  etcd-alive)
+    status=$(http_get "$(etcd_address)" /version | head -1)
     [[ "$status" == *" 200 "* ]]
     ;;
   *)
-    echo "usage: undermoon-probe ping PORT | undermoon-probe coordinator | undermoon-probe broker" >&2
+    echo "usage: undermoon-probe ping PORT | coordinator | broker | etcd | etcd-alive" >&2
     exit 2
     ;;
 esac
