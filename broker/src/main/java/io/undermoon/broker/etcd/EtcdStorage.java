@@ -1,19 +1,9 @@
+// Over 400 lines: the compare-and-swap write path, the start and the watch's life cycle share one state (etcd calls: EtcdGateway; the copy: LocalCopy).
 package io.undermoon.broker.etcd;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.undermoon.broker.BrokerStartException;
 import io.undermoon.broker.config.EtcdSettings;
@@ -28,23 +18,13 @@ import io.undermoon.broker.store.Outcome;
 import io.undermoon.broker.store.StoreDraft;
 import io.undermoon.model.broker.MetaStore;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,24 +52,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdStorage implements MetaStorage {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStorage.class);
-    /** gRPC logs through java.util.logging; its INFO lines (GOAWAY, back-off) are noise on stderr. */
-    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
-
-    static {
-        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-    }
     static final int ATTEMPTS = 8;
 
-    /** The local copy: the store, its key-value pairs, the head's modification revision, and the revision it reflects. */
-    private record Copy(MetaStore store, Map<String, byte[]> pairs, long headRevision, long revision) {}
 
     private final EtcdSettings settings;
     private final EtcdLayout layout;
-    private final Client client;
-    private final ByteSequence rootKey;
-    private final AtomicReference<Copy> copy = new AtomicReference<>();
+    private final EtcdGateway etcd;
+    private final LocalCopy copy;
     private final ReentrantLock writer = new ReentrantLock();
-    private final ReentrantLock applier = new ReentrantLock();
     private final MetaFile metaFile;
     private final boolean autoUpdate;
     private final Duration writeInterval;
@@ -98,18 +68,16 @@ public final class EtcdStorage implements MetaStorage {
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private volatile boolean stale;
-    /** The last etcd request timed out (etcd reachable but slow) rather than failed. */
-    private volatile boolean lastTimedOut;
     private volatile boolean closed;
     private volatile Watch.Watcher watcher;
     private ScheduledExecutorService background;
 
-    private EtcdStorage(EtcdSettings settings, Client client, MetaFile metaFile, boolean autoUpdate, Duration writeInterval,
-                        Duration refreshInterval) {
+    private EtcdStorage(EtcdSettings settings, EtcdLayout layout, EtcdGateway etcd, MetaFile metaFile, boolean autoUpdate,
+                        Duration writeInterval, Duration refreshInterval) {
         this.settings = settings;
-        this.layout = new EtcdLayout(settings.prefix());
-        this.client = client;
-        this.rootKey = bytes(layout.root());
+        this.layout = layout;
+        this.etcd = etcd;
+        this.copy = new LocalCopy(layout);
         this.metaFile = metaFile;
         this.autoUpdate = autoUpdate && metaFile != null;
         this.writeInterval = metaFile == null ? Duration.ZERO : writeInterval;
@@ -124,25 +92,17 @@ public final class EtcdStorage implements MetaStorage {
      */
     public static EtcdStorage open(EtcdSettings settings, MetaStore seed, MetaFile metaFile, boolean autoUpdate,
                                    Duration writeInterval, Duration refreshInterval) throws BrokerStartException {
-        var builder = Client.builder()
-                .endpoints(settings.endpoints().stream().map(URI::create).toArray(URI[]::new))
-                .connectTimeout(settings.connectTimeout())
-                .retryMaxDuration(settings.timeout())
-                .keepaliveTime(Duration.ofSeconds(5))
-                .keepaliveTimeout(Duration.ofSeconds(3));
-        if (!settings.user().isEmpty()) {
-            builder.user(bytes(settings.user())).password(bytes(settings.password()));
-        }
-        Client client = builder.build();
-        EtcdStorage storage = new EtcdStorage(settings, client, metaFile, autoUpdate, writeInterval, refreshInterval);
+        EtcdLayout layout = new EtcdLayout(settings.prefix());
+        EtcdGateway etcd = EtcdGateway.connect(settings, layout);
+        EtcdStorage storage = new EtcdStorage(settings, layout, etcd, metaFile, autoUpdate, writeInterval, refreshInterval);
         try {
             storage.initialise(seed);
         } catch (BrokerException e) {
-            client.close();
+            etcd.close();
             throw new BrokerStartException("cannot use etcd at " + String.join(",", settings.endpoints()) + " (prefix "
                     + settings.prefix() + "): " + e.getMessage(), e);
         } catch (EtcdLayout.NotOursException e) {
-            client.close();
+            etcd.close();
             throw new BrokerStartException("refusing etcd prefix " + settings.prefix() + " at "
                     + String.join(",", settings.endpoints()) + ": " + e.getMessage()
                     + "; choose another etcd_prefix (it is never overwritten)", e);
@@ -153,7 +113,7 @@ public final class EtcdStorage implements MetaStorage {
     /**
      * A start while etcd elects a leader (or is slow, or this JVM is starved while it loads the gRPC
      * client) tries at least 3 times and for at least 3 x etcd_timeout_ms; while etcd accepts the
-     * requests but does not answer them in time, up to 10 times.
+     * requests but does not answer them in time, up to 8 times.
      */
     private void initialise(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
         long deadline = System.nanoTime() + 3 * settings.timeout().toNanos();
@@ -162,7 +122,7 @@ public final class EtcdStorage implements MetaStorage {
                 initialiseOnce(seed);
                 return;
             } catch (BrokerException e) {
-                boolean slowNotDown = lastTimedOut && attempt < 10;
+                boolean slowNotDown = etcd.lastTimedOut() && attempt < 8;
                 if (attempt >= 3 && System.nanoTime() - deadline > 0 && !slowNotDown) {
                     throw e;
                 }
@@ -173,54 +133,28 @@ public final class EtcdStorage implements MetaStorage {
     }
 
     private void initialiseOnce(MetaStore seed) throws BrokerException, EtcdLayout.NotOursException {
-        Loaded loaded = loadAll();
+        EtcdGateway.Loaded loaded = etcd.loadAll();
         if (loaded.pairs().isEmpty()) {
             SortedMap<String, byte[]> pairs = layout.encode(seed, null, null);
-            List<Op> puts = new ArrayList<>();
-            pairs.forEach((k, v) -> puts.add(Op.put(bytes(k), ByteSequence.from(v), PutOption.DEFAULT)));
-            TxnResponse r = await(client.getKVClient().txn()
-                    .If(new Cmp(bytes(layout.headKey()), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(puts.toArray(Op[]::new))
-                    .commit(), "creating the store");
+            TxnResponse r = etcd.create(pairs);
             if (r.isSucceeded()) {
                 long rev = r.getHeader().getRevision();
-                copy.set(new Copy(seed, pairs, rev, rev));
+                copy.install(new LocalCopy.Copy(seed, pairs, rev, rev));
                 LOG.info("created the store under {} at revision {} (global epoch {}, {} clusters, {} proxies)",
                         layout.root(), rev, seed.globalEpoch(), seed.clusters().size(), seed.allProxies().size());
                 return;
             }
-            loaded = loadAll(); // another broker created it first
+            loaded = etcd.loadAll(); // another broker created it first
         }
         MetaStore store = layout.decode(loaded.pairs());
-        copy.set(new Copy(store, loaded.pairs(), loaded.headRevision(), loaded.revision()));
+        copy.install(new LocalCopy.Copy(store, loaded.pairs(), loaded.headRevision(), loaded.revision()));
         LOG.info("loaded the store under {} at revision {}: global epoch {}, {} clusters, {} proxies", layout.root(),
                 loaded.revision(), store.globalEpoch(), store.clusters().size(), store.allProxies().size());
     }
 
-    private record Loaded(Map<String, byte[]> pairs, long headRevision, long revision) {}
 
-    private Loaded loadAll() throws BrokerException {
-        return loadAll(settings.timeout().toNanos());
-    }
 
-    private Loaded loadAll(long timeoutNanos) throws BrokerException {
-        GetResponse r = await(client.getKVClient().get(rootKey, GetOption.builder().isPrefix(true).build()), "reading the store",
-                timeoutNanos);
-        return loaded(r.getKvs(), r.getHeader().getRevision());
-    }
 
-    private Loaded loaded(List<KeyValue> kvs, long revision) {
-        Map<String, byte[]> pairs = new HashMap<>();
-        long headRevision = 0;
-        for (KeyValue kv : kvs) {
-            String key = kv.getKey().toString(StandardCharsets.UTF_8);
-            pairs.put(key, kv.getValue().getBytes());
-            if (key.equals(layout.headKey())) {
-                headRevision = kv.getModRevision();
-            }
-        }
-        return new Loaded(pairs, headRevision, revision);
-    }
 
     @Override
     public MetaStore snapshot() {
@@ -235,7 +169,7 @@ public final class EtcdStorage implements MetaStorage {
                 if (stale) {
                     reload();
                 }
-                Copy current = copy.get();
+                LocalCopy.Copy current = copy.get();
                 StoreDraft draft = StoreDraft.of(current.store());
                 Outcome<T> outcome = Operations.apply(mutation, draft);
                 MetaStore next = current.store();
@@ -266,7 +200,7 @@ public final class EtcdStorage implements MetaStorage {
                 if (stale) {
                     reload();
                 }
-                Copy current = copy.get();
+                LocalCopy.Copy current = copy.get();
                 if (current.store().globalEpoch() > incoming.globalEpoch()) {
                     throw new BrokerException(BrokerError.EPOCH_SMALLER_THAN_CURRENT);
                 }
@@ -285,20 +219,9 @@ public final class EtcdStorage implements MetaStorage {
      * committed (the copy is then {@code next}); false when another broker wrote first (the copy is
      * then the latest store).
      */
-    private boolean commit(Copy current, MetaStore next) throws BrokerException {
+    private boolean commit(LocalCopy.Copy current, MetaStore next) throws BrokerException {
         SortedMap<String, byte[]> pairs = layout.encode(next, current.store(), current.pairs());
-        List<Op> ops = new ArrayList<>();
-        pairs.forEach((k, v) -> {
-            byte[] before = current.pairs().get(k);
-            if (before == null || (before != v && !Arrays.equals(before, v))) {
-                ops.add(Op.put(bytes(k), ByteSequence.from(v), PutOption.DEFAULT));
-            }
-        });
-        for (String k : current.pairs().keySet()) {
-            if (!pairs.containsKey(k)) {
-                ops.add(Op.delete(bytes(k), DeleteOption.DEFAULT));
-            }
-        }
+        List<Op> ops = EtcdGateway.changes(current.pairs(), pairs);
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         BrokerException unknown = null;
         while (true) {
@@ -306,27 +229,23 @@ public final class EtcdStorage implements MetaStorage {
             if (remaining <= 0) {
                 stale = true; // the outcome is unknown: read the store again before the next change
                 unavailable.incrementAndGet();
-                throw unknown != null ? unknown : timeout("writing a change");
+                throw unknown != null ? unknown : etcd.timeout("writing a change");
             }
             TxnResponse r;
             try {
-                r = await(client.getKVClient().txn()
-                        .If(new Cmp(bytes(layout.headKey()), Cmp.Op.EQUAL, CmpTarget.modRevision(current.headRevision())))
-                        .Then(ops.toArray(Op[]::new))
-                        .Else(Op.get(rootKey, GetOption.builder().isPrefix(true).build()))
-                        .commit(), "writing a change", Math.min(remaining, attemptNanos()));
+                r = etcd.swap(current.headRevision(), ops, Math.min(remaining, attemptNanos()));
             } catch (BrokerException e) {
                 // no answer (a leader election, a member gone): did it land? Ask, then retry if it did not
                 unknown = e;
-                Loaded loaded;
+                EtcdGateway.Loaded loaded;
                 try {
-                    loaded = loadAll(Math.max(1, Math.min(deadline - System.nanoTime(), attemptNanos())));
+                    loaded = etcd.loadAll(Math.max(1, Math.min(deadline - System.nanoTime(), attemptNanos())));
                 } catch (BrokerException again) {
                     pause(100);
                     continue;
                 }
-                if (sameStore(loaded.pairs(), pairs)) {
-                    install(new Copy(next, pairs, loaded.headRevision(), loaded.revision()));
+                if (LocalCopy.sameStore(loaded.pairs(), pairs)) {
+                    copy.install(new LocalCopy.Copy(next, pairs, loaded.headRevision(), loaded.revision()));
                     afterCommit(next);
                     return true;
                 }
@@ -339,14 +258,14 @@ public final class EtcdStorage implements MetaStorage {
             }
             long rev = r.getHeader().getRevision();
             if (r.isSucceeded()) {
-                install(new Copy(next, pairs, rev, rev));
+                copy.install(new LocalCopy.Copy(next, pairs, rev, rev));
                 afterCommit(next);
                 return true;
             }
-            Loaded loaded = loaded(r.getGetResponses().get(0).getKvs(), rev);
-            if (sameStore(loaded.pairs(), pairs)) {
+            EtcdGateway.Loaded loaded = etcd.loaded(r.getGetResponses().get(0).getKvs(), rev);
+            if (LocalCopy.sameStore(loaded.pairs(), pairs)) {
                 // an earlier attempt of this very change landed after we stopped waiting for it
-                install(new Copy(next, pairs, loaded.headRevision(), rev));
+                copy.install(new LocalCopy.Copy(next, pairs, loaded.headRevision(), rev));
                 afterCommit(next);
                 return true;
             }
@@ -373,12 +292,9 @@ public final class EtcdStorage implements MetaStorage {
         }
     }
 
-    private void installLoaded(Loaded loaded) throws BrokerException {
+    private void installLoaded(EtcdGateway.Loaded loaded) throws BrokerException {
         try {
-            Copy current = copy.get();
-            MetaStore store = current == null ? layout.decode(loaded.pairs())
-                    : layout.decode(loaded.pairs(), current.pairs(), current.store());
-            install(new Copy(store, loaded.pairs(), loaded.headRevision(), loaded.revision()));
+            copy.install(loaded);
             stale = false;
         } catch (EtcdLayout.NotOursException e) {
             LOG.error("the store under {} no longer reads as an undermoon store: {}", layout.root(), e.getMessage());
@@ -386,17 +302,6 @@ public final class EtcdStorage implements MetaStorage {
         }
     }
 
-    private static boolean sameStore(Map<String, byte[]> a, Map<String, byte[]> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (Map.Entry<String, byte[]> e : a.entrySet()) {
-            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static void pause(long ms) {
         try {
@@ -406,64 +311,17 @@ public final class EtcdStorage implements MetaStorage {
         }
     }
 
-    /** Publishes {@code next} unless the copy already reflects a later revision. */
-    private void install(Copy next) {
-        applier.lock();
-        try {
-            Copy current = copy.get();
-            if (current == null || next.revision() >= current.revision()) {
-                copy.set(next);
-            }
-        } finally {
-            applier.unlock();
-        }
-    }
 
     private void reload() throws BrokerException {
-        installLoaded(loadAll());
+        installLoaded(etcd.loadAll());
     }
 
     private void onWatch(WatchResponse response) {
-        if (response.getEvents().isEmpty()) {
-            return;
-        }
-        applier.lock();
         try {
-            Copy current = copy.get();
-            Map<String, byte[]> pairs = null;
-            long headRevision = current.headRevision();
-            long revision = current.revision();
-            for (WatchEvent e : response.getEvents()) {
-                KeyValue kv = e.getKeyValue();
-                long modRevision = kv.getModRevision();
-                if (modRevision <= current.revision()) {
-                    continue; // our own commit, or a reload, already holds it
-                }
-                if (pairs == null) {
-                    pairs = new HashMap<>(current.pairs());
-                }
-                String key = kv.getKey().toString(StandardCharsets.UTF_8);
-                if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                    pairs.remove(key);
-                } else {
-                    pairs.put(key, kv.getValue().getBytes());
-                    if (key.equals(layout.headKey())) {
-                        headRevision = modRevision;
-                    }
-                }
-                revision = Math.max(revision, modRevision);
-            }
-            if (pairs == null) {
-                return;
-            }
-            try {
-                copy.set(new Copy(layout.decode(pairs, current.pairs(), current.store()), pairs, headRevision, revision));
-            } catch (EtcdLayout.NotOursException ex) {
-                LOG.error("ignoring a change under {} that does not read as an undermoon store: {}", layout.root(), ex.getMessage());
-                stale = true;
-            }
-        } finally {
-            applier.unlock();
+            copy.apply(response);
+        } catch (EtcdLayout.NotOursException ex) {
+            LOG.error("ignoring a change under {} that does not read as an undermoon store: {}", layout.root(), ex.getMessage());
+            stale = true;
         }
     }
 
@@ -495,13 +353,11 @@ public final class EtcdStorage implements MetaStorage {
 
     private void watch() {
         long from = copy.get().revision() + 1;
-        watcher = client.getWatchClient().watch(rootKey,
-                WatchOption.builder().isPrefix(true).withRevision(from).withRequireLeader(true).build(),
-                Watch.listener(this::onWatch, this::onWatchError, () -> {
-                    if (!closed) {
-                        onWatchError(new IllegalStateException("the watch ended"));
-                    }
-                }));
+        watcher = etcd.watch(from, this::onWatch, this::onWatchError, () -> {
+            if (!closed) {
+                onWatchError(new IllegalStateException("the watch ended"));
+            }
+        });
     }
 
     /** A full reload (periodic, and after a watch failure); failures are logged, the copy stays. */
@@ -553,38 +409,9 @@ public final class EtcdStorage implements MetaStorage {
         }
     }
 
-    private <R> R await(CompletableFuture<R> future, String what) throws BrokerException {
-        return await(future, what, settings.timeout().toNanos());
-    }
 
-    private BrokerException timeout(String what) {
-        return new BrokerException(BrokerError.STORE_UNAVAILABLE, "etcd did not answer " + what + " within "
-                + settings.timeout().toMillis() + " ms (endpoints " + String.join(",", settings.endpoints())
-                + "; no quorum, or unreachable)");
-    }
 
-    private <R> R await(CompletableFuture<R> future, String what, long timeoutNanos) throws BrokerException {
-        try {
-            R r = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            lastTimedOut = false;
-            return r;
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            lastTimedOut = true;
-            throw timeout(what);
-        } catch (ExecutionException e) {
-            lastTimedOut = false;
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new BrokerException(BrokerError.STORE_UNAVAILABLE, "etcd failed " + what + ": " + cause.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException(BrokerError.STORE_UNAVAILABLE, "interrupted while " + what);
-        }
-    }
 
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
-    }
 
     @Override
     public void close() {
@@ -599,6 +426,6 @@ public final class EtcdStorage implements MetaStorage {
         if (metaFile != null && (autoUpdate || !writeInterval.isZero())) {
             writeFile(copy.get().store());
         }
-        client.close();
+        etcd.close();
     }
 }
