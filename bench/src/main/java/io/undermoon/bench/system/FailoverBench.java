@@ -20,6 +20,12 @@ import redis.clients.jedis.JedisCluster;
  * off the network), so detection has to wait for its timeouts. Frozen processes are killed after
  * the measurement.
  *
+ * <p>With {@code -Dfailover.logs=<dir>} each run keeps its processes' logs in {@code <dir>/run-N/logs}
+ * and the wall-clock times of the failure and of the recovery are printed, so the time between can
+ * be followed through the coordinator's, the broker's and the proxies' log lines. With
+ * {@code -Dfailover.coordinatorEnv=UNDERMOON_PING_TIMEOUT_MS=500,UNDERMOON_PING_ATTEMPTS=3} the
+ * coordinator runs with other settings than the defaults (to compare them).
+ *
  *   java ... io.undermoon.bench.system.FailoverBench [runs] [kill|freeze]
  */
 public final class FailoverBench {
@@ -33,9 +39,20 @@ public final class FailoverBench {
         List<Long> recoveries = new ArrayList<>();
         long totalAcked = 0;
         long totalLost = 0;
+        String logs = System.getProperty("failover.logs");
+        java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
         for (int run = 1; run <= runs; run++) {
-            try (LocalCluster lc = LocalCluster.builder().proxies(6).hosts(2)
-                    .runtime(LocalCluster.Runtime.ofRepository(root)).start()) {
+            LocalCluster.Builder builder = LocalCluster.builder().proxies(6).hosts(2)
+                    .runtime(LocalCluster.Runtime.ofRepository(root));
+            if (logs != null) {
+                builder.dataDir(Path.of(logs, "run-" + run));
+            }
+            for (String kv : System.getProperty("failover.coordinatorEnv", "").split(",")) {
+                if (kv.contains("=")) {
+                    builder.coordinatorEnv(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
+            try (LocalCluster lc = builder.start()) {
                 lc.createCluster("mycluster", 4);
                 lc.awaitServing("mycluster", 4, Duration.ofSeconds(120));
                 // a writer keeps writing through the kill; acknowledged keys must survive
@@ -58,6 +75,7 @@ public final class FailoverBench {
                 Thread.sleep(2000);
                 LocalCluster.ProxyNode victim = lc.servingProxies("mycluster").get(run % 2);
                 long t0 = System.nanoTime();
+                java.time.LocalTime wall0 = java.time.LocalTime.now();
                 if (freeze) {
                     signal("STOP", victim.process().pid(), victim.redis1().pid(), victim.redis2().pid());
                 } else {
@@ -65,6 +83,11 @@ public final class FailoverBench {
                 }
                 lc.await("all slots writable", Duration.ofSeconds(120), () -> Probes.allSlotsWritable(lc));
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                if (logs != null) {
+                    System.out.printf("run %d: victim %s (Redis %s, %s); failure at %s, all slots writable at %s; logs in %s%n",
+                            run, victim.address(), victim.redis1().address(), victim.redis2().address(), wall0.format(clock),
+                            java.time.LocalTime.now().format(clock), lc.logDir());
+                }
                 Thread.sleep(1000);
                 stop.set(true);
                 writer.join();

@@ -52,6 +52,11 @@ public enum BrokerError {
     PAYLOAD_TOO_LARGE(413),
     /** Ours: a body whose Content-Type is not application/json. */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /**
+     * Ours: a failover would promote a replica that has not completed a sync of its master (it would
+     * lose the master's data); nothing changed.
+     */
+    REPLICA_NOT_SYNCED(409),
     /** Ours: an unexpected failure; logged, and the store is unchanged. */
     INTERNAL_ERROR(500);
 
