@@ -2,6 +2,7 @@
 # Runs a system benchmark on a local system of child processes (broker, coordinator, proxies, Redis):
 #   bench/system-bench.sh failover [runs] [kill|freeze]  kill -9 (or SIGSTOP) to all slots writable, over several runs
 #   bench/system-bench.sh migration [options]    500,000 keys, scale 4 -> 8, against the official reshard
+#   bench/system-bench.sh detection-load [seconds]  redis-benchmark against the cluster: no proxy may be failed over
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
@@ -14,11 +15,12 @@ mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,
 cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM; java $(undermoon_java_version "$JAVA_HOME"); $(redis-server --version | cut -d' ' -f1-3)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-what=${1:?usage: system-bench.sh failover|migration [args]}
+what=${1:?usage: system-bench.sh failover|migration|detection-load [args]}
 shift
 case "$what" in
   failover) main=io.undermoon.bench.system.FailoverBench ;;
   migration) main=io.undermoon.bench.system.MigrationBench ;;
+  detection-load) main=io.undermoon.bench.system.DetectionUnderLoad ;;
   *) echo "unknown benchmark $what" >&2; exit 2 ;;
 esac
 ulimit -n 65536 || true

@@ -54,7 +54,7 @@ public record CoordinatorConfig(
     public static final String DEFAULT_ADDRESS = "127.0.0.1:6699";
     public static final String DEFAULT_BROKER = "127.0.0.1:7799";
     public static final long DEFAULT_LOOP_INTERVAL_MS = 300;
-    public static final long DEFAULT_PING_TIMEOUT_MS = 500;
+    public static final long DEFAULT_PING_TIMEOUT_MS = 300;
     public static final int DEFAULT_PING_ATTEMPTS = 3;
     public static final long DEFAULT_BROKER_TIMEOUT_MS = 3000;
     /** Most admin API threads. */

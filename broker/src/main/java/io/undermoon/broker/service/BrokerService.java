@@ -206,7 +206,9 @@ public final class BrokerService {
         if (purgeFailuresOnRead && ProxyOperations.hasExpiredFailures(s, now, ttl)) {
             s = storage.mutate(Mutation.of(d -> ProxyOperations.purgeExpiredFailures(d, now, ttl))).store();
         }
-        return ProxyOperations.failedByQuorum(s, now, ttl, config.failureQuorum());
+        List<String> failed = ProxyOperations.failedByQuorum(s, now, ttl, config.failureQuorum());
+        refusedFailovers.retainAll(failed); // a refusal is logged again if the proxy fails again later
+        return failed;
     }
 
     /**
