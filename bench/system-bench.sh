@@ -3,6 +3,8 @@
 #   bench/system-bench.sh failover [runs] [kill|freeze]  kill -9 (or SIGSTOP) to all slots writable, over several runs
 #   bench/system-bench.sh migration [options]    500,000 keys, scale 4 -> 8, against the official reshard
 #   bench/system-bench.sh detection-load [seconds]  redis-benchmark against the cluster: no proxy may be failed over
+# UNDERMOON_BENCH_SYSTEM=<checkout> measures the system built in another checkout (its cli/target/undermoon.jar)
+# with this checkout's bench; UNDERMOON_BENCH_JAVA_OPTS adds JVM options, e.g. -Dfailover.logs=/tmp/logs
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
@@ -24,5 +26,7 @@ case "$what" in
   *) echo "unknown benchmark $what" >&2; exit 2 ;;
 esac
 ulimit -n 65536 || true
-UNDERMOON_LOG_LEVEL=WARN exec java -Xmx2g -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
+cd "${UNDERMOON_BENCH_SYSTEM:-$root}"
+# shellcheck disable=SC2086
+UNDERMOON_LOG_LEVEL=WARN exec java -Xmx2g ${UNDERMOON_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
   -cp "$cp" "$main" "$@"

@@ -29,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running coordinator (spec §6): the failure detection, metadata sync, migration sync and
- * failover loops, each on its own virtual thread, and the RESP admin API. Start one in-process with
- * {@link #start(CoordinatorConfig)} (an {@code address} with port 0 picks a free admin port, see
+ * A running coordinator (spec §6): the failure detection, metadata sync, migration sync, failover
+ * and (ours) replica state loops, each on its own virtual thread, and the RESP admin API. Start
+ * one in-process with {@link #start(CoordinatorConfig)} (an {@code address} with port 0 picks a
+ * free admin port, see
  * {@link #adminPort()}), or as a program with {@code ./undermoon coordinator}. {@link #close()}
  * stops everything and waits for it.
  *
