@@ -4,6 +4,9 @@
 #   bench/system-bench.sh migration [options]    500,000 keys, scale 4 -> 8, against the official reshard
 #   bench/system-bench.sh broker-loss [runs] [broker|machine]  etcd store, 3 brokers: a broker (or a whole
 #                                                machine) killed, then a master proxy: time to the failover
+#   bench/system-bench.sh detection-load [seconds]  redis-benchmark against the cluster: no proxy may be failed over
+# UNDERMOON_BENCH_SYSTEM=<checkout> measures the system built in another checkout (its cli/target/undermoon.jar)
+# with this checkout's bench; UNDERMOON_BENCH_JAVA_OPTS adds JVM options, e.g. -Dfailover.logs=/tmp/logs
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
@@ -16,14 +19,17 @@ mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,
 cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM; java $(undermoon_java_version "$JAVA_HOME"); $(redis-server --version | cut -d' ' -f1-3)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-what=${1:?usage: system-bench.sh failover|migration [args]}
+what=${1:?usage: system-bench.sh failover|migration|detection-load [args]}
 shift
 case "$what" in
   failover) main=io.undermoon.bench.system.FailoverBench ;;
   migration) main=io.undermoon.bench.system.MigrationBench ;;
   broker-loss) main=io.undermoon.bench.system.BrokerLossBench; undermoon_ensure_etcd ;;
+  detection-load) main=io.undermoon.bench.system.DetectionUnderLoad ;;
   *) echo "unknown benchmark $what" >&2; exit 2 ;;
 esac
 ulimit -n 65536 || true
-UNDERMOON_LOG_LEVEL=WARN exec java -Xmx2g -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
+cd "${UNDERMOON_BENCH_SYSTEM:-$root}"
+# shellcheck disable=SC2086
+UNDERMOON_LOG_LEVEL=WARN exec java -Xmx2g ${UNDERMOON_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
   -cp "$cp" "$main" "$@"

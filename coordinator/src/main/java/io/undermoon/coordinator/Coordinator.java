@@ -17,6 +17,7 @@ import io.undermoon.coordinator.round.DetectionRound;
 import io.undermoon.coordinator.round.FailoverRound;
 import io.undermoon.coordinator.round.MetaSyncRound;
 import io.undermoon.coordinator.round.MigrationSyncRound;
+import io.undermoon.coordinator.round.ReplicaStatusRound;
 import io.undermoon.model.Addresses;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running coordinator (spec §6): the failure detection, metadata sync, migration sync and
- * failover loops, each on its own virtual thread, and the RESP admin API. Start one in-process with
- * {@link #start(CoordinatorConfig)} (an {@code address} with port 0 picks a free admin port, see
+ * A running coordinator (spec §6): the failure detection, metadata sync, migration sync, failover
+ * and (ours) replica state loops, each on its own virtual thread, and the RESP admin API. Start
+ * one in-process with {@link #start(CoordinatorConfig)} (an {@code address} with port 0 picks a
+ * free admin port, see
  * {@link #adminPort()}), or as a program with {@code ./undermoon coordinator}. {@link #close()}
  * stops everything and waits for it.
  *
@@ -44,6 +46,8 @@ public final class Coordinator implements AutoCloseable {
     /** Idle connections kept per proxy address (the reference's pool capacity). */
     static final int POOL_CAPACITY = 2;
     private static final Duration REPEAT_ERRORS_AFTER = Duration.ofSeconds(60);
+    /** The replica state loop reports every replica again this often, changed or not. */
+    static final Duration FULL_REPLICA_REPORT_EVERY = Duration.ofSeconds(60);
 
     private final CoordinatorConfig config;
     private final BrokerAddresses brokers;
@@ -65,17 +69,24 @@ public final class Coordinator implements AutoCloseable {
         ProxyClientPool pingPool = new ProxyClientPool(ProxyConnection.resp(config.pingTimeout()), POOL_CAPACITY, false);
         ProxyClientPool syncPool = new ProxyClientPool(ProxyConnection.resp(config.proxyTimeout()), POOL_CAPACITY, true);
         ProxyClientPool migrationPool = new ProxyClientPool(ProxyConnection.resp(config.proxyTimeout()), POOL_CAPACITY, true);
-        this.pools = List.of(pingPool, syncPool, migrationPool);
+        ProxyClientPool replicaPool = new ProxyClientPool(ProxyConnection.resp(config.proxyTimeout()), POOL_CAPACITY, true);
+        this.pools = List.of(pingPool, syncPool, migrationPool, replicaPool);
         this.sessions = new AdminSessions();
 
-        RoundLoop sync = loop("sync", new MetaSyncRound(broker, syncPool, config.enableCompression(), executor),
-                config.syncInterval(), pacer);
+        MetaSyncRound syncRound = new MetaSyncRound(broker, syncPool, config.enableCompression(), executor);
+        RoundLoop sync = loop("sync", syncRound, config.syncInterval(), pacer);
+        ReplicaStatusRound replicaRound = new ReplicaStatusRound(broker, replicaPool, executor, System::nanoTime,
+                FULL_REPLICA_REPORT_EVERY);
+        RoundLoop replica = loop("replica", replicaRound, config.replicaStatusInterval(), pacer);
         RoundLoop migration = loop("migration", new MigrationSyncRound(broker, migrationPool, config.enableCompression(),
                 executor), config.migrationInterval(), pacer);
         List<RoundLoop> all = new ArrayList<>();
         RoundLoop failover = null;
         if (!config.disableFailover()) {
-            failover = loop("failover", new FailoverRound(broker, executor, sync::wake), config.failoverInterval(), pacer);
+            failover = loop("failover", new FailoverRound(broker, executor, sync::wake, syncRound::syncCluster, () -> {
+                replicaRound.requestFullReport();
+                replica.wake();
+            }), config.failoverInterval(), pacer);
         }
         Runnable onReport = failover == null ? () -> { } : failover::wake;
         RoundLoop detection = loop("detection", new DetectionRound(broker, pingPool, config.pingAttempts(),
@@ -83,6 +94,7 @@ public final class Coordinator implements AutoCloseable {
         all.add(detection);
         all.add(sync);
         all.add(migration);
+        all.add(replica);
         if (failover != null) {
             all.add(failover);
         }

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param syncInterval        pause after each metadata-sync round (ours)
  * @param migrationInterval   pause after each migration-sync round (ours)
  * @param failoverInterval    pause after each failover round (ours)
+ * @param replicaStatusInterval pause after each replica state round (ours)
  * @param pingTimeout         connect and PING timeout of one detection attempt (ours)
  * @param pingAttempts        failed PING attempts before a proxy is reported (ours; the reference's 3)
  * @param brokerTimeout       connect and whole-request timeout of one broker HTTP call (ours)
@@ -45,6 +46,7 @@ public record CoordinatorConfig(
         Duration syncInterval,
         Duration migrationInterval,
         Duration failoverInterval,
+        Duration replicaStatusInterval,
         Duration pingTimeout,
         int pingAttempts,
         Duration brokerTimeout,
@@ -54,7 +56,7 @@ public record CoordinatorConfig(
     public static final String DEFAULT_ADDRESS = "127.0.0.1:6699";
     public static final String DEFAULT_BROKER = "127.0.0.1:7799";
     public static final long DEFAULT_LOOP_INTERVAL_MS = 300;
-    public static final long DEFAULT_PING_TIMEOUT_MS = 500;
+    public static final long DEFAULT_PING_TIMEOUT_MS = 300;
     public static final int DEFAULT_PING_ATTEMPTS = 3;
     public static final long DEFAULT_BROKER_TIMEOUT_MS = 3000;
     /** Most admin API threads. */
@@ -65,7 +67,7 @@ public record CoordinatorConfig(
         brokerAddresses = List.copyOf(brokerAddresses);
         Objects.requireNonNull(reporterId, "reporter_id");
         for (Duration d : List.of(proxyTimeout, detectionInterval, syncInterval, migrationInterval, failoverInterval,
-                pingTimeout, brokerTimeout)) {
+                replicaStatusInterval, pingTimeout, brokerTimeout)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts and intervals must be positive");
             }
@@ -113,6 +115,7 @@ public record CoordinatorConfig(
                 src.getMillis("sync_interval_ms", loopMs, 1),
                 src.getMillis("migration_interval_ms", loopMs, 1),
                 src.getMillis("failover_interval_ms", loopMs, 1),
+                src.getMillis("replica_status_interval_ms", loopMs, 1),
                 src.getMillis("ping_timeout_ms", DEFAULT_PING_TIMEOUT_MS, 1),
                 src.getInt("ping_attempts", DEFAULT_PING_ATTEMPTS, 1),
                 src.getMillis("broker_timeout_ms", DEFAULT_BROKER_TIMEOUT_MS, 1),
@@ -175,8 +178,8 @@ public record CoordinatorConfig(
     /** A copy with other broker addresses (tests, LocalCluster). */
     public CoordinatorConfig withBrokerAddresses(List<String> brokers) {
         return new CoordinatorConfig(address, brokers, reporterId, threadNumber, proxyTimeout, enableCompression,
-                disableFailover, detectionInterval, syncInterval, migrationInterval, failoverInterval, pingTimeout,
-                pingAttempts, brokerTimeout, adminSessionTimeout, metricsAddress);
+                disableFailover, detectionInterval, syncInterval, migrationInterval, failoverInterval, replicaStatusInterval,
+                pingTimeout, pingAttempts, brokerTimeout, adminSessionTimeout, metricsAddress);
     }
 
     @Override
@@ -185,7 +188,7 @@ public record CoordinatorConfig(
                 + reporterId + ", proxy_timeout=" + proxyTimeout.toSeconds() + "s, enable_compression=" + enableCompression
                 + ", disable_failover=" + disableFailover + ", intervals(ms) detection=" + detectionInterval.toMillis()
                 + " sync=" + syncInterval.toMillis() + " migration=" + migrationInterval.toMillis() + " failover="
-                + failoverInterval.toMillis() + ", ping_timeout_ms=" + pingTimeout.toMillis() + ", ping_attempts="
+                + failoverInterval.toMillis() + " replica_status=" + replicaStatusInterval.toMillis() + ", ping_timeout_ms=" + pingTimeout.toMillis() + ", ping_attempts="
                 + pingAttempts + ", broker_timeout_ms=" + brokerTimeout.toMillis()
                 + (metricsAddress.isEmpty() ? "" : ", metrics_address=" + metricsAddress) + "]";
     }

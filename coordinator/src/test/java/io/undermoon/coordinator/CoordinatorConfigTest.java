@@ -35,7 +35,7 @@ class CoordinatorConfigTest {
         assertThat(c.syncInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.migrationInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.failoverInterval()).isEqualTo(Duration.ofMillis(300));
-        assertThat(c.pingTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.pingTimeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.pingAttempts()).isEqualTo(3);
         assertThat(c.brokerTimeout()).isEqualTo(Duration.ofMillis(3000));
         assertThat(c.adminSessionTimeout()).isEqualTo(Duration.ofSeconds(300));

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Every setting of the server proxy. The reference's keys keep their names, units and defaults
- * (conf/server-proxy.toml documents each); the input limits, metrics and replication keys are ours.
+ * (conf/server-proxy.toml documents each); the input limits, metrics and replication keys
+ * ({@code replication_interval}, {@code fast_first_sync}) are ours.
  */
 public record ProxyConfig(
         String address,
@@ -35,7 +36,8 @@ public record ProxyConfig(
         long maxBulkLength,
         int maxInlineLength,
         String metricsAddress,
-        long replicationInterval) {
+        long replicationInterval,
+        boolean fastFirstSync) {
 
     public static final int MAX_REDIRECTIONS_LIMIT = 4;
     /** Most event-loop threads, and most backend connections per loop and backend. */
@@ -96,7 +98,8 @@ public record ProxyConfig(
                 c.getLong("max_bulk_length", 512L * 1024 * 1024, 1, RespLimits.MAX_BULK_LENGTH),
                 c.getInt("max_inline_length", 64 * 1024, 16, RespLimits.MAX_LENGTH),
                 metrics,
-                c.getLong("replication_interval", 5000, 100, ConfigSource.MAX_MILLIS));
+                c.getLong("replication_interval", 5000, 100, ConfigSource.MAX_MILLIS),
+                c.getBoolean("fast_first_sync", true));
     }
 
     /** The host part of the announce address, used to check that metadata is meant for us. */

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.undermoon.model.Addresses;
+import io.undermoon.model.umctl.ReplStatus;
 import io.undermoon.proxy.migration.MigrationStats;
 import java.io.IOException;
 import java.util.function.DoubleSupplier;
@@ -35,8 +36,49 @@ public final class ProxyMetrics implements AutoCloseable {
         counter(registry, "undermoon_migration_moved_keys", "Keys copied to an importing proxy", () -> migration.movedKeys.sum());
         counter(registry, "undermoon_migration_moved_bytes", "Bytes of DUMP payloads copied", () -> migration.movedBytes.sum());
         counter(registry, "undermoon_migration_umsync_received", "UMSYNC requests served", () -> migration.umsyncReceived.sum());
+        replication(registry, proxy);
         HTTPServer server = HTTPServer.builder().hostname(hp.host()).port(hp.port()).registry(registry).buildAndStart();
         return new ProxyMetrics(server);
+    }
+
+    /**
+     * Ours: the replication of each local node, as {@code UMCTL REPLSTATUS} reports it. A master
+     * without an online replica, or a replica that has not synced, is a single-copy window.
+     */
+    private static void replication(PrometheusRegistry r, ProxyContext proxy) {
+        GaugeWithCallback.builder().name("undermoon_replica_synced")
+                .help("1 when the local replica has completed a sync of its master (0: not, or unknown)")
+                .labelNames("node", "master")
+                .callback(cb -> replicas(proxy).forEach(s -> cb.call(s.synced() == ReplStatus.Synced.YES ? 1 : 0, s.node(), s.master())))
+                .register(r);
+        GaugeWithCallback.builder().name("undermoon_replica_link_up")
+                .help("1 when the local replica's link to its master is up")
+                .labelNames("node", "master")
+                .callback(cb -> replicas(proxy).forEach(s -> cb.call(s.linkUp() ? 1 : 0, s.node(), s.master())))
+                .register(r);
+        GaugeWithCallback.builder().name("undermoon_replica_offset")
+                .help("Replication offset the local replica has processed (-1 unknown)")
+                .labelNames("node", "master")
+                .callback(cb -> replicas(proxy).forEach(s -> cb.call(s.offset(), s.node(), s.master())))
+                .register(r);
+        GaugeWithCallback.builder().name("undermoon_master_replicas_online")
+                .help("Replicas attached to the local master that completed their sync")
+                .labelNames("node")
+                .callback(cb -> masters(proxy).forEach(s -> cb.call(s.replicasOnline(), s.node())))
+                .register(r);
+        gauge(r, "undermoon_masters_without_online_replica",
+                "Local masters of a cluster with no replica online: their data has a single copy",
+                () -> masters(proxy).stream().filter(m -> !m.cluster().isEmpty() && m.replicasOnline() == 0).count());
+    }
+
+    private static java.util.List<ReplStatus.Replica> replicas(ProxyContext proxy) {
+        return proxy.replication().statuses().stream().filter(s -> s instanceof ReplStatus.Replica)
+                .map(s -> (ReplStatus.Replica) s).toList();
+    }
+
+    private static java.util.List<ReplStatus.Master> masters(ProxyContext proxy) {
+        return proxy.replication().statuses().stream().filter(s -> s instanceof ReplStatus.Master)
+                .map(s -> (ReplStatus.Master) s).toList();
     }
 
     private static void counter(PrometheusRegistry r, String name, String help, DoubleSupplier value) {

@@ -65,8 +65,9 @@ public final class ServerProxy implements AutoCloseable {
         ReplicationManager[] manager = new ReplicationManager[1];
         this.context = new ProxyContext(config, new ReplicationState(args -> manager[0].accept(args)), this::close);
         this.replication = new ReplicationManager(context.meta().registry(),
-                Duration.ofMillis(config.replicationInterval()), Duration.ofSeconds(1));
+                Duration.ofMillis(config.replicationInterval()), Duration.ofSeconds(1), config.fastFirstSync());
         manager[0] = replication;
+        context.replication().setStatusSource(replication::statuses);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, ioFactory);

@@ -16,7 +16,7 @@ import java.util.Set;
 final class ApiError {
     private static final Set<BrokerError> OURS = EnumSet.of(BrokerError.INVALID_NODE_ADDRESS, BrokerError.INVALID_METADATA,
             BrokerError.INVALID_REQUEST, BrokerError.NOT_FOUND, BrokerError.PAYLOAD_TOO_LARGE,
-            BrokerError.UNSUPPORTED_MEDIA_TYPE, BrokerError.INTERNAL_ERROR);
+            BrokerError.UNSUPPORTED_MEDIA_TYPE, BrokerError.INTERNAL_ERROR, BrokerError.REPLICA_NOT_SYNCED);
 
     private ApiError() {}
 

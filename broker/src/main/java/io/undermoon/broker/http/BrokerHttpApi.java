@@ -22,6 +22,7 @@ import io.undermoon.model.broker.CreateClusterRequest;
 import io.undermoon.model.broker.NodeNumberRequest;
 import io.undermoon.model.broker.ProxyResponse;
 import io.undermoon.model.broker.ReplicaAddresses;
+import io.undermoon.model.broker.ReplicaSyncReport;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +145,13 @@ public final class BrokerHttpApi {
         }));
         r.get(API + "/failures", wrap(ctx -> Responses.json(ctx, new AddressesResponse(service.failures()))));
         r.post(API + "/proxies/failover/{address}", wrap(ctx ->
-                Responses.json(ctx, new ProxyResponse(service.failover(ctx.pathParam("address"))))));
+                Responses.json(ctx, new ProxyResponse(service.failover(ctx.pathParam("address"), false)))));
+        // ours: the operator's explicit failover that may promote a replica without its master's data
+        r.post(API + "/proxies/failover_losing_data/{address}", wrap(ctx ->
+                Responses.json(ctx, new ProxyResponse(service.failover(ctx.pathParam("address"), true)))));
+        // ours: the coordinators report which replicas have completed a sync of their master
+        r.post(API + "/replicas/sync_state", wrap(ctx -> Responses.json(ctx,
+                service.reportReplicaSync(Requests.json(ctx, ReplicaSyncReport.class, maxBody).replicas()))));
         r.put(API + "/clusters/migrations", wrap(ctx -> {
             service.commitMigration(Requests.json(ctx, MigrationTaskMeta.class, maxBody));
             Responses.empty(ctx);

@@ -10,6 +10,7 @@ import io.undermoon.broker.store.EpochOperations;
 import io.undermoon.broker.store.Failover;
 import io.undermoon.broker.store.MigrationOperations;
 import io.undermoon.broker.store.ProxyOperations;
+import io.undermoon.broker.store.ReplicaSyncOperations;
 import io.undermoon.broker.store.ResourceCheck;
 import io.undermoon.broker.view.ClusterViews;
 import io.undermoon.model.ClusterName;
@@ -24,6 +25,9 @@ import io.undermoon.model.broker.NodeView;
 import io.undermoon.model.broker.ProxyResource;
 import io.undermoon.model.broker.ProxyResponse;
 import io.undermoon.model.broker.ProxyView;
+import io.undermoon.model.broker.RefusedFailover;
+import io.undermoon.model.broker.ReplicaSyncResult;
+import io.undermoon.model.broker.ReplicaSyncState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * through {@link MetaStorage}, the scale lock, the auto-scale wait and epoch recovery.
  */
 public final class BrokerService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerService.class);
     /** The undermoon version this broker is compatible with, served by {@code GET /version}. */
     public static final String VERSION = "0.6.2";
 
@@ -49,6 +54,8 @@ public final class BrokerService {
     private final AtomicReference<List<String>> replicaAddresses;
     private final ViewCache clusterViews = new ViewCache();
     private final ViewCache proxyViews = new ViewCache();
+    /** Proxies whose failover was refused and logged (the coordinators retry every round; logged once). */
+    private final java.util.Set<String> refusedFailovers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BrokerService(BrokerConfig config, MetaStorage storage, ProxyEpochReader epochReader, Clock clock,
                          boolean purgeFailuresOnRead) {
@@ -162,11 +169,23 @@ public final class BrokerService {
     }
 
     public ClusterInfo clusterInfo(String name) throws BrokerException {
-        ClusterStore c = ClusterName.isValid(name) ? storage.snapshot().clusters().get(name) : null;
+        MetaStore s = storage.snapshot();
+        ClusterStore c = ClusterName.isValid(name) ? s.clusters().get(name) : null;
         if (c == null) {
             throw new BrokerException(BrokerError.CLUSTER_NOT_FOUND);
         }
-        return ClusterViews.info(c, limit());
+        ClusterInfo info = ClusterViews.info(c, limit());
+        List<RefusedFailover> refused = new ArrayList<>();
+        for (String address : ProxyOperations.failedByQuorum(s, now(), config.failureTtl().toSeconds(), config.failureQuorum())) {
+            ProxyResource p = s.allProxies().get(address);
+            if (p != null && name.equals(p.cluster())) {
+                List<String> unsafe = Failover.unsyncedPromotions(s, address);
+                if (!unsafe.isEmpty()) {
+                    refused.add(new RefusedFailover(address, Failover.refusal(address, name, unsafe)));
+                }
+            }
+        }
+        return refused.isEmpty() ? info : info.withFailoversRefused(refused);
     }
 
     public List<String> failedProxies() {
@@ -194,13 +213,43 @@ public final class BrokerService {
                 // etcd without quorum: the read is answered from the last known store (expired reports do not count)
             }
         }
-        return ProxyOperations.failedByQuorum(s, now, ttl, config.failureQuorum());
+        List<String> failed = ProxyOperations.failedByQuorum(s, now, ttl, config.failureQuorum());
+        refusedFailovers.retainAll(failed); // a refusal is logged again if the proxy fails again later
+        return failed;
     }
 
-    /** The replacement proxy's view, or null. */
-    public ProxyView failover(String address) throws BrokerException {
-        Committed<String> c = storage.mutate(d -> Failover.replaceFailedProxy(d, address));
+    /**
+     * The replacement proxy's view, or null. Refuses (REPLICA_NOT_SYNCED, nothing changed) to promote
+     * a replica that has not completed a sync of a master holding data; {@code allowDataLoss} (the
+     * operator's {@code failover_losing_data}) promotes it anyway.
+     */
+    public ProxyView failover(String address, boolean allowDataLoss) throws BrokerException {
+        List<String> unsafe = Failover.unsyncedPromotions(storage.snapshot(), address);
+        Committed<String> c;
+        try {
+            c = storage.mutate(d -> Failover.replaceFailedProxy(d, address, allowDataLoss));
+        } catch (BrokerException e) {
+            if (e.error() == BrokerError.REPLICA_NOT_SYNCED) {
+                if (refusedFailovers.add(address)) {
+                    LOG.warn("{}", e.getMessage());
+                }
+            }
+            throw e;
+        }
+        if (refusedFailovers.remove(address) || (allowDataLoss && !unsafe.isEmpty())) {
+            LOG.warn("failover of proxy {} done{}", address, allowDataLoss && !unsafe.isEmpty()
+                    ? " LOSING DATA at the operator's request: " + String.join("; ", unsafe) : " (its replicas have synced now)");
+        }
         return c.value() == null ? null : ClusterViews.proxy(c.store(), c.value(), limit());
+    }
+
+    public ProxyView failover(String address) throws BrokerException {
+        return failover(address, false);
+    }
+
+    /** Records which replicas completed a sync of their master (ours); no epoch change. */
+    public ReplicaSyncResult reportReplicaSync(List<ReplicaSyncState> reports) throws BrokerException {
+        return storage.mutate(Mutation.of(d -> ReplicaSyncOperations.apply(d, reports))).value();
     }
 
     public void commitMigration(MigrationTaskMeta task) throws BrokerException {

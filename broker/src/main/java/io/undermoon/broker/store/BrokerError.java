@@ -57,6 +57,11 @@ public enum BrokerError {
      * (it may or may not have been applied). Reads keep serving the last known store.
      */
     STORE_UNAVAILABLE(503),
+    /**
+     * Ours: a failover would promote a replica that has not completed a sync of its master (it would
+     * lose the master's data); nothing changed.
+     */
+    REPLICA_NOT_SYNCED(409),
     /** Ours: an unexpected failure; logged, and the store is unchanged. */
     INTERNAL_ERROR(500);
 

@@ -175,11 +175,28 @@ public final class ClusterOperations {
             for (String p : chunk.proxyAddresses()) {
                 healthy &= !d.isFailed(p) && !d.hasFailures(p);
             }
-            chunks.add(healthy ? chunk.withRolePosition(ChunkRolePosition.Normal) : chunk);
+            chunks.add(healthy && replicasReady(chunk) ? chunk.withRolePosition(ChunkRolePosition.Normal) : chunk);
         }
         long epoch = d.bumpGlobalEpoch();
         d.putCluster(c.withChunks(chunks).withEpoch(epoch));
     }
+    /**
+     * True when making the chunk Normal promotes no replica that has not completed a sync of a master
+     * holding data (ours): such a chunk keeps its roles until its replica has synced, or balancing
+     * would make the empty node the master and its old master, now its replica, would copy the
+     * emptiness.
+     */
+    static boolean replicasReady(ChunkStore chunk) {
+        for (int part = 0; part < ChunkStore.PARTS; part++) {
+            boolean masterMoves = ChunkStore.masterNodeIndex(ChunkRolePosition.Normal, part)
+                    != ChunkStore.masterNodeIndex(chunk.rolePosition(), part);
+            if (masterMoves && chunk.holdsData(part) && !chunk.replicaSynced(part)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
 
     static void requireNodeNumber(long n) throws BrokerException {
         if (n == 0 || n % ChunkStore.NODES != 0) {

@@ -3,6 +3,7 @@ package io.undermoon.broker.store;
 import io.undermoon.model.broker.ChunkRolePosition;
 import io.undermoon.model.broker.ChunkStore;
 import io.undermoon.model.broker.ClusterStore;
+import io.undermoon.model.broker.MetaStore;
 import io.undermoon.model.broker.MigrationMetaStore;
 import io.undermoon.model.broker.MigrationSlotRangeStore;
 import io.undermoon.model.broker.ProxyResource;
@@ -20,14 +21,28 @@ import java.util.TreeMap;
  * <p>Deliberate partial effect (kept from the reference, which coordinators rely on): when there is
  * no free proxy, the takeover and the failed mark stay, and the call answers NO_AVAILABLE_RESOURCE;
  * the cluster keeps running with the survivor holding both masters.
+ *
+ * <p>Ours: a takeover never promotes, on its own, a replica that has not completed a sync of its
+ * master ({@link ChunkStore#replicaSynced}) when that master holds data: Redis would make the empty
+ * replica the only copy and its old master's data would be gone. Such a failover is refused with
+ * REPLICA_NOT_SYNCED and changes nothing (no epoch bump, no failed mark): the master's slots stay
+ * unavailable until the proxy is back, or until an operator accepts the loss with
+ * {@code POST /api/v3/proxies/failover_losing_data/<address>} ({@code allowDataLoss}).
  */
 public final class Failover {
     private Failover() {}
 
+    /** Fails a proxy over; refuses to promote a replica that has not synced (see the class comment). */
+    public static Outcome<String> replaceFailedProxy(StoreDraft d, String address) throws BrokerException {
+        return replaceFailedProxy(d, address, false);
+    }
+
     /**
+     * @param allowDataLoss promote the replicas whatever their sync state (the operator's explicit call)
      * @return the replacement proxy's address, or null (free proxy marked failed, or ordered mode)
      */
-    public static Outcome<String> replaceFailedProxy(StoreDraft d, String address) throws BrokerException {
+    public static Outcome<String> replaceFailedProxy(StoreDraft d, String address, boolean allowDataLoss)
+            throws BrokerException {
         ProxyResource failed = d.proxy(address);
         if (failed == null) {
             throw new BrokerException(BrokerError.PROXY_NOT_FOUND);
@@ -45,6 +60,12 @@ public final class Failover {
         int chunkIndex = cluster.chunkIndexOf(address);
         if (chunkIndex < 0) {
             throw new BrokerException(BrokerError.CLUSTER_NOT_FOUND, "the proxy is not in its cluster " + clusterName);
+        }
+        if (!allowDataLoss) {
+            List<String> unsafe = unsyncedPromotions(cluster.chunks().get(chunkIndex), address);
+            if (!unsafe.isEmpty()) {
+                throw new BrokerException(BrokerError.REPLICA_NOT_SYNCED, refusal(address, clusterName, unsafe));
+            }
         }
         takeover(d, cluster, chunkIndex, address);
 
@@ -109,6 +130,38 @@ public final class Failover {
             chunks.add(c);
         }
         d.putCluster(cluster.withChunks(chunks).withEpoch(t));
+    }
+
+    /**
+     * Why failing this proxy over would lose data, or an empty list: one line per master on the
+     * proxy that holds data (slots or a migration) and whose replica, the one the takeover would
+     * promote, has not completed a sync of it. A proxy that is free, unknown or outside its cluster
+     * has nothing to refuse.
+     */
+    public static List<String> unsyncedPromotions(MetaStore store, String address) {
+        ProxyResource p = store.allProxies().get(address);
+        ClusterStore cluster = p == null || p.cluster() == null ? null : store.clusters().get(p.cluster());
+        int chunkIndex = cluster == null ? -1 : cluster.chunkIndexOf(address);
+        return chunkIndex < 0 ? List.of() : unsyncedPromotions(cluster.chunks().get(chunkIndex), address);
+    }
+
+    static List<String> unsyncedPromotions(ChunkStore chunk, String address) {
+        int failedPart = chunk.partOf(address);
+        List<String> out = new ArrayList<>(2);
+        for (int part = 0; part < ChunkStore.PARTS; part++) {
+            if (chunk.proxyPartOfMaster(part) == failedPart && chunk.holdsData(part) && !chunk.replicaSynced(part)) {
+                out.add("replica " + chunk.replicaOf(part) + " (proxy " + chunk.proxyAddresses().get(1 - failedPart)
+                        + ") has not completed a sync of master " + chunk.masterOf(part));
+            }
+        }
+        return out;
+    }
+
+    /** The refusal's message; stable while the state lasts, so that a coordinator logs it once. */
+    public static String refusal(String address, String clusterName, List<String> unsafe) {
+        return "failover of proxy " + address + " (cluster " + clusterName + ") refused: " + String.join("; ", unsafe)
+                + "; promoting it would lose that master's data. The slots stay unavailable until the proxy is back,"
+                + " or call POST /api/v3/proxies/failover_losing_data/" + address + " to promote anyway";
     }
 
     private static long position(int chunk, int part) {

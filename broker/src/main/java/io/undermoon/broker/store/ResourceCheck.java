@@ -27,7 +27,8 @@ public final class ResourceCheck {
         for (var e : hostProxies.entrySet()) {
             StoreDraft copy = StoreDraft.of(store);
             for (String proxy : e.getValue()) {
-                Outcome<String> o = Failover.replaceFailedProxy(copy, proxy);
+                // a question of free proxies only: the replicas' sync state does not matter here
+                Outcome<String> o = Failover.replaceFailedProxy(copy, proxy, true);
                 if (o instanceof Outcome.FailedAfterChange<String> f && f.error() == BrokerError.NO_AVAILABLE_RESOURCE) {
                     cannotFail.add(e.getKey());
                     break;

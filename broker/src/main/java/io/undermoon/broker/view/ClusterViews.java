@@ -18,6 +18,7 @@ import io.undermoon.model.broker.ProxyView;
 import io.undermoon.model.broker.ReplMeta;
 import io.undermoon.model.broker.ReplPeer;
 import io.undermoon.model.broker.Role;
+import io.undermoon.model.broker.UnsyncedReplica;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,23 @@ public final class ClusterViews {
                 }
             }
         }
-        return new ClusterInfo(limited.name(), limited.nodeNumber(), partsWithSlots * 2L, limited.isMigrating());
+        return new ClusterInfo(limited.name(), limited.nodeNumber(), partsWithSlots * 2L, limited.isMigrating(),
+                unsyncedReplicas(cluster), List.of());
+    }
+
+    /** The masters holding data whose replica has not completed a sync of them (ours), chunk by chunk. */
+    public static List<UnsyncedReplica> unsyncedReplicas(ClusterStore cluster) {
+        List<UnsyncedReplica> out = new ArrayList<>();
+        for (ChunkStore c : cluster.chunks()) {
+            for (int part = 0; part < ChunkStore.PARTS; part++) {
+                if (c.holdsData(part) && !c.replicaSynced(part)) {
+                    int masterProxy = c.proxyPartOfMaster(part);
+                    out.add(new UnsyncedReplica(c.masterOf(part), c.proxyAddresses().get(masterProxy), c.replicaOf(part),
+                            c.proxyAddresses().get(1 - masterProxy)));
+                }
+            }
+        }
+        return out;
     }
 
     /**

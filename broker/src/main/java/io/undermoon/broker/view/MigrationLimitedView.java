@@ -67,7 +67,7 @@ public final class MigrationLimitedView {
         for (int i = 0; i < n; i++) {
             ChunkStore c = cluster.chunks().get(i);
             chunks.add(new ChunkStore(c.rolePosition(), Arrays.asList(stable[i][0], stable[i][1]),
-                    lists.get(i), c.proxyAddresses(), c.hosts(), c.nodeAddresses()));
+                    lists.get(i), c.proxyAddresses(), c.hosts(), c.nodeAddresses(), c.replicaSynced()));
         }
         return cluster.withChunks(chunks);
     }

@@ -146,8 +146,11 @@ class BrokerApiIT {
         assertThat(ok(api.get("/clusters/meta/nope")).text()).isEqualTo("{\"cluster\":null}");
         assertThat(ok(api.get("/clusters/meta/bad.name")).text()).isEqualTo("{\"cluster\":null}");
         assertThat(ok(api.get("/clusters/names")).json().get("names").toString()).isEqualTo("[\"mycluster\"]");
-        assertThat(ok(api.get("/clusters/info/mycluster")).text())
-                .isEqualTo("{\"name\":\"mycluster\",\"node_number\":4,\"node_number_with_slots\":4,\"is_migrating\":false}");
+        // ours: a new cluster's replicas have not synced yet: the single-copy window shows
+        String info = ok(api.get("/clusters/info/mycluster")).text();
+        assertThat(info).startsWith("{\"name\":\"mycluster\",\"node_number\":4,\"node_number_with_slots\":4,\"is_migrating\":false,"
+                + "\"replicas_not_synced\":[{\"master\":");
+        assertThat(Json.mapper().readTree(info).get("replicas_not_synced")).hasSize(2);
         assertRejected(() -> api.get("/clusters/info/nope"), 404, "CLUSTER_NOT_FOUND");
         assertRejected(() -> api.get("/clusters/info/bad.name"), 404, "CLUSTER_NOT_FOUND");
 
@@ -254,7 +257,7 @@ class BrokerApiIT {
         JsonNode done = ok(api.get("/clusters/meta/c")).json().get("cluster");
         assertThat(done.get("epoch").asLong()).isGreaterThan(before);
         assertThat(ok(api.get("/clusters/info/c")).text())
-                .isEqualTo("{\"name\":\"c\",\"node_number\":8,\"node_number_with_slots\":8,\"is_migrating\":false}");
+                .startsWith("{\"name\":\"c\",\"node_number\":8,\"node_number_with_slots\":8,\"is_migrating\":false,");
 
         String noneTag = "{\"cluster_name\": \"c\", \"slot_range\": {\"range_list\": [[0, 1]], \"tag\": \"None\"}}";
         assertRejected(() -> api.put("/clusters/migrations", noneTag), 400, "INVALID_MIGRATION_TASK");
@@ -329,6 +332,31 @@ class BrokerApiIT {
         e = e + 1;
         assertThat(ok(api.get("/failures")).json().get("addresses").toString()).isEqualTo("[\"" + p0 + "\"]");
 
+        // ours: the replica that would be promoted has not reported a sync: refused, nothing changes
+        String n0 = nodes.get(0).get("address").asText();
+        String n3 = nodes.get(3).get("address").asText();
+        Reply refused = api.post("/proxies/failover/" + p0);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.error()).isEqualTo("REPLICA_NOT_SYNCED");
+        assertThat(refused.json().get("message").asText()).contains("replica " + n3, "master " + n0, "failover_losing_data/" + p0);
+        assertThat(epoch()).isEqualTo(e + 1);
+        JsonNode info = ok(api.get("/clusters/info/c")).json();
+        assertThat(info.get("replicas_not_synced")).hasSize(2);
+        assertThat(info.get("replicas_not_synced").get(0).get("master").asText()).isEqualTo(n0);
+        assertThat(info.get("replicas_not_synced").get(0).get("replica").asText()).isEqualTo(n3);
+        assertThat(info.get("failovers_refused")).hasSize(1);
+        assertThat(info.get("failovers_refused").get(0).get("proxy").asText()).isEqualTo(p0);
+        assertThat(info.get("failovers_refused").get(0).get("reason").asText()).isEqualTo(refused.json().get("message").asText());
+        // the coordinator reports the sync (a stale pair is ignored), no epoch change
+        JsonNode sync = ok(api.post("/replicas/sync_state", "{\"replicas\": [{\"replica\": \"" + n3 + "\", \"master\": \""
+                + n0 + "\", \"synced\": true}, {\"replica\": \"" + n0 + "\", \"master\": \"" + n3 + "\", \"synced\": true}]}")).json();
+        assertThat(sync.get("changed").toString()).isEqualTo("[\"" + n3 + "\"]");
+        assertThat(sync.get("ignored").toString()).isEqualTo("[\"" + n0 + "\"]");
+        assertThat(epoch()).isEqualTo(e + 1);
+        assertThat(ok(api.get("/clusters/info/c")).json().get("replicas_not_synced")).hasSize(1);
+        assertThat(ok(api.get("/clusters/info/c")).json().has("failovers_refused")).isFalse();
+        assertRejected(() -> api.post("/replicas/sync_state", "{\"replicas\": [{\"replica\": \"a:1\"}]}"), 400, "INVALID_REQUEST");
+
         JsonNode replacement = ok(api.post("/proxies/failover/" + p0)).json().get("proxy");
         assertThat(replacement.get("cluster_name").asText()).isEqualTo("c");
         assertThat(replacement.get("address").asText()).isNotEqualTo(p0);
@@ -341,9 +369,11 @@ class BrokerApiIT {
         assertThat(ok(api.get("/failures")).json().get("addresses")).isEmpty();
         assertRejected(() -> api.post("/proxies/failover/10.1.1.1:1"), 404, "PROXY_NOT_FOUND");
 
-        // the survivor fails: no free proxy left, the takeover sticks
+        // the survivor fails before the replacement's replicas synced: only the operator's explicit
+        // call promotes them; no free proxy left, the takeover sticks
         String p1 = nodes.get(2).get("proxy_address").asText();
-        Reply none = api.post("/proxies/failover/" + p1);
+        assertThat(api.post("/proxies/failover/" + p1).error()).isEqualTo("REPLICA_NOT_SYNCED");
+        Reply none = api.post("/proxies/failover_losing_data/" + p1);
         assertThat(none.status()).isEqualTo(409);
         assertThat(none.error()).isEqualTo("NO_AVAILABLE_RESOURCE");
         JsonNode afterTakeover = ok(api.get("/clusters/meta/c")).json().get("cluster").get("nodes");

@@ -53,7 +53,7 @@ class BrokerHttpFuzzIT {
             "-1", "1e400", "\"\\u0000\"", "\"\\ud800\"", "\u00ff", "{}", "[]", "\"node_number\"", "\"cluster_name\"",
             "\"slot_range\"", "\"tag\"", "\"None\"", "\"Migrating\"", "\"range_list\"", "\"nodes\"", "\"proxy_address\""));
 
-    enum Body { NONE, META_STORE, REPLICAS, MIGRATION, NODE_NUMBER, CLUSTER_NODE_NUMBER, CONFIG_PATCH, ADD_PROXY }
+    enum Body { NONE, META_STORE, REPLICAS, MIGRATION, NODE_NUMBER, CLUSTER_NODE_NUMBER, CONFIG_PATCH, ADD_PROXY, REPLICA_SYNC }
 
     record Route(String method, String path, Body body) {}
 
@@ -75,6 +75,8 @@ class BrokerHttpFuzzIT {
             new Route("POST", "/failures/{address}/{reporter}", Body.NONE),
             new Route("GET", "/failures", Body.NONE),
             new Route("POST", "/proxies/failover/{address}", Body.NONE),
+            new Route("POST", "/proxies/failover_losing_data/{address}", Body.NONE),
+            new Route("POST", "/replicas/sync_state", Body.REPLICA_SYNC),
             new Route("PUT", "/clusters/migrations", Body.MIGRATION),
             new Route("GET", "/proxies/failed/addresses", Body.NONE),
             new Route("GET", "/clusters/info/{name}", Body.NONE),
@@ -95,6 +97,7 @@ class BrokerHttpFuzzIT {
     private static final Map<String, Set<String>> PARTIAL_EFFECTS = Map.of(
             "POST /proxies/meta", Set.of("ALREADY_EXISTED"),
             "POST /proxies/failover/{address}", Set.of("NO_AVAILABLE_RESOURCE"),
+            "POST /proxies/failover_losing_data/{address}", Set.of("NO_AVAILABLE_RESOURCE"),
             "POST /clusters/migrations/auto/{name}/{number}", Set.of("PROXY_NOT_SYNC"));
 
     private static MemBroker broker;
@@ -333,6 +336,8 @@ class BrokerHttpFuzzIT {
             case ADD_PROXY -> "{\"proxy_address\": \"127.0.0.1:" + (20000 + rnd.nextInt(100)) + "\", \"nodes\": [\"127.0.0.1:"
                     + (30000 + rnd.nextInt(100)) + "\", \"127.0.0.1:" + (30100 + rnd.nextInt(100)) + "\"], \"host\": \"h"
                     + rnd.nextInt(8) + "\"}";
+            case REPLICA_SYNC -> "{\"replicas\": [{\"replica\": \"127.0.0.1:" + (30000 + rnd.nextInt(100))
+                    + "\", \"master\": \"127.0.0.1:" + (30100 + rnd.nextInt(100)) + "\", \"synced\": " + rnd.nextBoolean() + "}]}";
         };
         return json == null ? null : Json.mapper().readTree(json);
     }

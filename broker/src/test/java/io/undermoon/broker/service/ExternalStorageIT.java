@@ -79,8 +79,11 @@ class ExternalStorageIT {
         // a failed operation writes nothing
         assertThat(api.post("/clusters/meta/c", "{\"node_number\": 4}").error()).isEqualTo("ALREADY_EXISTED");
         assertThat(storage.puts.get()).isEqualTo(puts + 1);
+        // a refused failover (its replica has not synced) writes nothing
+        assertThat(api.post("/proxies/failover/127.0.0.1:6000").error()).isEqualTo("REPLICA_NOT_SYNCED");
+        assertThat(storage.puts.get()).isEqualTo(puts + 1);
         // a failover without a free proxy writes its takeover back, then answers the error
-        Reply f = api.post("/proxies/failover/127.0.0.1:6000");
+        Reply f = api.post("/proxies/failover_losing_data/127.0.0.1:6000");
         assertThat(f.error()).isEqualTo("NO_AVAILABLE_RESOURCE");
         assertThat(storage.puts.get()).isEqualTo(puts + 2);
         assertThat(remote().failedProxies()).containsExactly("127.0.0.1:6000");

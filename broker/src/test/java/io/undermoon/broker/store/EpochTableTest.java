@@ -130,6 +130,7 @@ class EpochTableTest {
         assertThat(cluster(d)).isEqualTo(d.globalEpoch());
 
         String p1 = d.cluster("c").chunks().get(0).proxyAddresses().get(1);
+        Fixtures.syncAllReplicas(d); // the replacement's replicas synced: no epoch change
         mark(d);
         assertThat(Failover.replaceFailedProxy(d, p1)).isEqualTo(Outcome.failedAfterChange(BrokerError.NO_AVAILABLE_RESOURCE));
         assertGlobal(d, 1);
@@ -145,6 +146,7 @@ class EpochTableTest {
             ProxyOperations.addProxy(ordered, Fixtures.addRequest(0, i, (long) i));
         }
         ClusterOperations.createCluster(ordered, "c", 4, ClusterConfig.DEFAULT);
+        Fixtures.syncAllReplicas(ordered);
         mark(ordered);
         Failover.replaceFailedProxy(ordered, Fixtures.proxy(0, 0));
         assertGlobal(ordered, 2);

@@ -55,8 +55,13 @@ class FailoverTest {
         // the replacement is not on the failed proxy's host
         assertThat(d.proxy(replacement).host()).isNotEqualTo(d.proxy(p0).host());
 
-        // the survivor P1 fails too: P0's place (now the replacement) takes both masters
+        // the survivor P1 fails too, before the replacement's replicas synced: refused, nothing changes
         String p1 = chunk.proxyAddresses().get(1);
+        MetaStore beforeRefusal = d.build();
+        assertError(() -> Failover.replaceFailedProxy(d, p1), BrokerError.REPLICA_NOT_SYNCED);
+        assertThat(d.build()).isEqualTo(beforeRefusal);
+        // once they have synced, P0's place (now the replacement) takes both masters
+        Fixtures.syncAllReplicas(d);
         Failover.replaceFailedProxy(d, p1);
         ClusterStore c2 = d.cluster("c");
         assertThat(c2.chunks().get(0).rolePosition()).isEqualTo(ChunkRolePosition.FirstChunkMaster);
@@ -106,6 +111,8 @@ class FailoverTest {
         }
         assertThat(d.cluster("c").chunks()).noneMatch(c -> c.rolePosition() == ChunkRolePosition.Normal);
         // the old proxies' failure entries are gone (never reported here) and the chunks hold new proxies
+        // whose replicas have synced
+        Fixtures.syncAllReplicas(d);
         long e = d.cluster("c").epoch();
         ClusterOperations.balanceMasters(d, "c");
         assertThat(d.cluster("c").chunks()).allMatch(c -> c.rolePosition() == ChunkRolePosition.Normal);
@@ -129,6 +136,7 @@ class FailoverTest {
         StoreDraft d = Fixtures.withCluster("c", 4, 4, 3);
         ClusterOperations.addNodes(d, "c", 4);
         MigrationOperations.expand(d, "c"); // (0,0)->(1,0) and (0,1)->(1,1)
+        Fixtures.syncAllReplicas(d);
         ClusterStore c = d.cluster("c");
         long planned = c.epoch();
         // fail the destination proxy of the first task: chunk 1, P0 (part 0)
@@ -162,6 +170,7 @@ class FailoverTest {
             ProxyOperations.addProxy(d, Fixtures.addRequest(0, i, (long) i));
         }
         ClusterOperations.createCluster(d, "c", 4, ClusterConfig.DEFAULT);
+        Fixtures.syncAllReplicas(d);
         String p0 = d.cluster("c").chunks().get(0).proxyAddresses().get(0);
         long g = d.globalEpoch();
         Outcome<String> o = Failover.replaceFailedProxy(d, p0);

@@ -50,11 +50,26 @@ final class Fixtures {
         return d;
     }
 
-    /** A draft with a cluster of {@code nodes} nodes on {@code hosts} hosts x {@code perHost} proxies. */
+    /**
+     * A draft with a cluster of {@code nodes} nodes on {@code hosts} hosts x {@code perHost} proxies,
+     * whose replicas have all completed their sync (a cluster that has been running a while).
+     */
     static StoreDraft withCluster(String name, int nodes, int hosts, int perHost) throws BrokerException {
         StoreDraft d = withProxies(hosts, perHost);
         ClusterOperations.createCluster(d, name, nodes, ClusterConfig.DEFAULT);
+        syncAllReplicas(d);
         return d;
+    }
+
+    /** Marks every replica of every cluster synced with its current master (no epoch change). */
+    static void syncAllReplicas(StoreDraft d) {
+        for (ClusterStore c : List.copyOf(d.clusters().values())) {
+            List<ChunkStore> chunks = new java.util.ArrayList<>();
+            for (ChunkStore chunk : c.chunks()) {
+                chunks.add(chunk.withReplicaSynced(0, true).withReplicaSynced(1, true));
+            }
+            d.putCluster(c.withChunks(chunks));
+        }
     }
 
     static RangeList ranges(int... bounds) {

@@ -178,4 +178,60 @@ class StoreJsonTest {
         }
         assertThatThrownBy(() -> new io.undermoon.model.SlotRangeTag.Migrating(null)).isInstanceOf(NullPointerException.class);
     }
+    @Test
+    void replicaSyncIsWrittenOnlyOnceAReplicaHasSynced() throws Exception {
+        ChunkStore c = ChunkStore.of(List.of("p0:1", "p1:1"), List.of("h0", "h1"), List.of("n0:1", "n1:1", "n2:1", "n3:1"),
+                SlotRange.stable(0, 8191), SlotRange.stable(8192, 16383));
+        assertThat(c.replicaSynced()).containsExactly(false, false);
+        assertThat(json.readTree(json.writeValueAsString(c)).has("replica_synced")).isFalse();
+        ChunkStore synced = c.withReplicaSynced(1, true);
+        String written = json.writeValueAsString(synced);
+        assertThat(written).endsWith(",\"replica_synced\":[false,true]}");
+        assertThat(json.readValue(written, ChunkStore.class)).isEqualTo(synced);
+        assertThat(synced.withReplicaSynced(1, true)).isSameAs(synced);
+        // the reference's chunk (no field) reads as nothing synced; a malformed field is refused
+        assertThat(json.readValue(json.writeValueAsString(c), ChunkStore.class).replicaSynced()).containsExactly(false, false);
+        String base = written.substring(0, written.indexOf(",\"replica_synced\""));
+        for (String bad : List.of("[true]", "[true,false,true]", "[null,true]", "true")) {
+            assertThatThrownBy(() -> json.readValue(base + ",\"replica_synced\":" + bad + "}", ChunkStore.class)).as(bad)
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void replicationPairsFollowTheRolePosition() {
+        ChunkStore c = ChunkStore.of(List.of("p0:1", "p1:1"), List.of("h0", "h1"), List.of("n0:1", "n1:1", "n2:1", "n3:1"),
+                SlotRange.stable(0, 8191), SlotRange.stable(8192, 16383)).withReplicaSynced(0, true).withReplicaSynced(1, true);
+        assertThat(List.of(c.masterOf(0), c.replicaOf(0), c.masterOf(1), c.replicaOf(1)))
+                .containsExactly("n0:1", "n3:1", "n2:1", "n1:1");
+        assertThat(c.proxyPartOfMaster(0)).isZero();
+        assertThat(c.proxyPartOfMaster(1)).isEqualTo(1);
+        ChunkStore second = c.withRolePosition(ChunkRolePosition.SecondChunkMaster);
+        assertThat(List.of(second.masterOf(0), second.replicaOf(0), second.masterOf(1), second.replicaOf(1)))
+                .containsExactly("n3:1", "n0:1", "n2:1", "n1:1");
+        assertThat(second.replicaSynced()).containsExactly(false, true);
+        ChunkStore first = c.withRolePosition(ChunkRolePosition.FirstChunkMaster);
+        assertThat(List.of(first.masterOf(0), first.replicaOf(0), first.masterOf(1), first.replicaOf(1)))
+                .containsExactly("n0:1", "n3:1", "n1:1", "n2:1");
+        assertThat(first.replicaSynced()).containsExactly(true, false);
+        assertThat(first.proxyPartOfMaster(1)).isZero();
+        // a new proxy replaces two nodes: both pairs are new
+        assertThat(c.withProxy(1, "p9:1", "h9", List.of("n8:1", "n9:1")).replicaSynced()).containsExactly(false, false);
+        // stable slots and migrations do not touch the pairs
+        assertThat(c.withStable(0, null).replicaSynced()).containsExactly(true, true);
+        assertThat(c.withStable(0, null).holdsData(0)).isFalse();
+        assertThat(c.holdsData(0)).isTrue();
+    }
+
+    @Test
+    void clusterInfoWritesItsOwnFieldsOnlyWhenThereIsSomethingToSay() throws Exception {
+        ClusterInfo info = new ClusterInfo("c", 4, 4, false, List.of(new UnsyncedReplica("n0:1", "p0:1", "n3:1", "p1:1")),
+                List.of(new RefusedFailover("p0:1", "why")));
+        String written = json.writeValueAsString(info);
+        assertThat(written).isEqualTo("{\"name\":\"c\",\"node_number\":4,\"node_number_with_slots\":4,\"is_migrating\":false,"
+                + "\"replicas_not_synced\":[{\"master\":\"n0:1\",\"master_proxy\":\"p0:1\",\"replica\":\"n3:1\","
+                + "\"replica_proxy\":\"p1:1\"}],\"failovers_refused\":[{\"proxy\":\"p0:1\",\"reason\":\"why\"}]}");
+        assertThat(json.readValue(written, ClusterInfo.class)).isEqualTo(info);
+        assertThat(json.writeValueAsString(new ClusterInfo("c", 4, 4, false))).doesNotContain("replicas_not_synced", "failovers_refused");
+    }
 }

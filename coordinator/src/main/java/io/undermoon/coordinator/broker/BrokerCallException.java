@@ -11,6 +11,11 @@ public final class BrokerCallException extends Exception {
         IO,
         /** The broker answered 409: try again later (failover, commit). */
         RETRY,
+        /**
+         * Ours: the broker refused the change and changed nothing (a failover that would promote a
+         * replica that has not synced: 409 REPLICA_NOT_SYNCED). The message is the broker's reason.
+         */
+        REFUSED,
         /** The broker answered with a status the call does not accept. */
         STATUS,
         /** The body could not be read as the expected JSON. */

@@ -3,6 +3,8 @@ package io.undermoon.coordinator.broker;
 import io.undermoon.model.broker.ClusterView;
 import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.ProxyView;
+import io.undermoon.model.broker.ReplicaSyncResult;
+import io.undermoon.model.broker.ReplicaSyncState;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,9 +37,16 @@ public interface BrokerClient extends AutoCloseable {
 
     /**
      * {@code POST /proxies/failover/<address>}: the replacement proxy, or empty when there is none
-     * (a free proxy was failed, or ordered mode). 409 is {@link BrokerCallException.Kind#RETRY}.
+     * (a free proxy was failed, or ordered mode). 409 REPLICA_NOT_SYNCED (nothing changed) is
+     * {@link BrokerCallException.Kind#REFUSED}, any other 409 {@link BrokerCallException.Kind#RETRY}.
      */
     Optional<ProxyView> failover(String proxyAddress) throws BrokerCallException;
+
+    /**
+     * Ours: {@code POST /replicas/sync_state}: which replicas have (or have not) completed a sync of
+     * their master. The broker ignores entries that are not a current (master, replica) pair.
+     */
+    ReplicaSyncResult reportReplicaSync(List<ReplicaSyncState> states) throws BrokerCallException;
 
     /**
      * {@code PUT /clusters/migrations}: commits a finished migration task. 2xx and 404 (already

@@ -10,6 +10,9 @@ import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.NamesResponse;
 import io.undermoon.model.broker.ProxyResponse;
 import io.undermoon.model.broker.ProxyView;
+import io.undermoon.model.broker.ReplicaSyncReport;
+import io.undermoon.model.broker.ReplicaSyncResult;
+import io.undermoon.model.broker.ReplicaSyncState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -127,7 +130,8 @@ public final class HttpBrokerClient implements BrokerClient {
     public Optional<ProxyView> failover(String proxyAddress) throws BrokerCallException {
         Reply r = send(manipulation, "POST", "/proxies/failover/" + proxyAddress, null);
         if (r.status() == 409) {
-            throw r.retry();
+            String reason = r.refusal();
+            throw reason != null ? new BrokerCallException(Kind.REFUSED, reason) : r.retry();
         }
         if (!r.is2xx()) {
             throw r.unexpected();
@@ -150,6 +154,21 @@ public final class HttpBrokerClient implements BrokerClient {
         if (!r.is2xx() && r.status() != 404) {
             throw r.unexpected();
         }
+    }
+
+    @Override
+    public ReplicaSyncResult reportReplicaSync(List<ReplicaSyncState> states) throws BrokerCallException {
+        byte[] body;
+        try {
+            body = Json.mapper().writeValueAsBytes(new ReplicaSyncReport(states));
+        } catch (JsonProcessingException e) {
+            throw new BrokerCallException(Kind.INVALID_REQUEST, "cannot encode replica states: " + e.getOriginalMessage(), e);
+        }
+        Reply r = send(data, "POST", "/replicas/sync_state", body);
+        if (!r.is2xx()) {
+            throw r.unexpected();
+        }
+        return r.parse(ReplicaSyncResult.class);
     }
 
     private Reply get(String path) throws BrokerCallException {
@@ -322,6 +341,20 @@ public final class HttpBrokerClient implements BrokerClient {
         BrokerCallException invalid(Exception e) {
             String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             return new BrokerCallException(Kind.INVALID_REPLY, what + ": invalid reply (" + msg + "): " + snippet(), e);
+        }
+
+        /** The broker's message when the body is a REPLICA_NOT_SYNCED error (nothing changed), else null. */
+        String refusal() {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = Json.mapper().readTree(body);
+                if (n != null && "REPLICA_NOT_SYNCED".equals(n.path("error").asText())) {
+                    String m = n.path("message").asText("");
+                    return m.isEmpty() ? what + ": HTTP 409 REPLICA_NOT_SYNCED" : m;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not JSON: an ordinary 409
+            }
+            return null;
         }
 
         BrokerCallException retry() {

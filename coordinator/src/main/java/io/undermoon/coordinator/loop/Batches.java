@@ -21,6 +21,50 @@ public final class Batches {
         List<RoundError> run(T item) throws InterruptedException;
     }
 
+    /**
+     * Runs a task for every item with at most {@code limit} running at once, each item starting as
+     * soon as a slot is free (ours): unlike {@link #run}, a slow item holds one slot, not a whole
+     * batch. For rounds without an order between items (failure detection, replica states).
+     */
+    public static <T> List<RoundError> runConcurrently(ExecutorService executor, List<T> items, int limit, Task<T> task)
+            throws InterruptedException {
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(limit);
+        List<Future<List<RoundError>>> futures = new ArrayList<>(items.size());
+        List<RoundError> errors = new ArrayList<>();
+        try {
+            for (T item : items) {
+                slots.acquire();
+                try {
+                    futures.add(executor.submit(() -> {
+                        try {
+                            return task.run(item);
+                        } finally {
+                            slots.release();
+                        }
+                    }));
+                } catch (RuntimeException e) {
+                    slots.release();
+                    throw e;
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    errors.addAll(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause() == null ? e : e.getCause();
+                    if (c instanceof InterruptedException) {
+                        throw (InterruptedException) c;
+                    }
+                    errors.add(new RoundError(String.valueOf(items.get(i)), "unexpected error for " + items.get(i) + ": " + c));
+                }
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return errors;
+    }
+
     public static <T> List<RoundError> run(ExecutorService executor, List<T> items, int size, Task<T> task)
             throws InterruptedException {
         List<RoundError> errors = new ArrayList<>();

@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * address leads to the wrong proxy (a stale DNS mapping, say), so the connection is closed and the
  * next command connects afresh.
  *
- * <p>With {@code retryStale}, a command that fails with an I/O error on a <em>reused</em> connection
- * is sent once more on a new one: a proxy that restarted since the connection was pooled is then
- * reached at once rather than a round later. Only idempotent commands (the metadata pushes, INFOMGR)
+ * <p>With {@code retryStale}, a command that fails with an I/O error other than a timeout on a
+ * <em>reused</em> connection is sent once more on a new one: a proxy that restarted since the
+ * connection was pooled is then reached at once rather than a round later. A timeout is not
+ * retried: a hung proxy would cost twice the timeout. Only idempotent commands (the metadata pushes, INFOMGR)
  * go through such a pool; the failure detector counts its own attempts and uses a pool without it.
  */
 public final class ProxyClientPool implements ProxyClient {
@@ -53,7 +54,9 @@ public final class ProxyClientPool implements ProxyClient {
         try {
             return sendOn(address, c, command);
         } catch (IOException e) {
-            if (reused && retryStale && !closed) {
+            // a timeout is no sign of a stale connection: the proxy is slow or hung, and a second
+            // attempt would only double the wait
+            if (reused && retryStale && !closed && !(e instanceof java.net.SocketTimeoutException)) {
                 return sendOn(address, connector.connect(address), command);
             }
             throw e;

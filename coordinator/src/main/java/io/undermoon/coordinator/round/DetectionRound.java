@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The failure detection loop's round (spec §6.3): PING every proxy except the failed ones, 30 at a
- * time, and report each that does not answer with {@code POST /failures/<proxy>/<reporter_id>}. The
+ * The failure detection loop's round (spec §6.3): PING every proxy except the failed ones, at most 30
+ * at a time (a proxy's check starts as soon as another's ends, so a hung proxy delays no one else's),
+ * and report each that does not answer with {@code POST /failures/<proxy>/<reporter_id>}. The
  * broker applies the quorum and the TTL; the coordinator decides nothing more here. After a report
  * {@code onReport} runs (the coordinator wakes its failover loop, so a failover does not wait for
  * that loop's pause).
@@ -47,7 +48,7 @@ public final class DetectionRound implements Round {
         pingClient.retainOnly(targets.addresses());
         List<RoundError> errors = new ArrayList<>(targets.errors());
         AtomicBoolean reported = new AtomicBoolean();
-        errors.addAll(Batches.run(executor, targets.addresses(), BATCH, address -> {
+        errors.addAll(Batches.runConcurrently(executor, targets.addresses(), BATCH, address -> {
             String failure = detector.check(address);
             if (failure == null) {
                 return List.of();

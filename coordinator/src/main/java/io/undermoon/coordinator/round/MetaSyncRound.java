@@ -90,6 +90,29 @@ public final class MetaSyncRound implements Round {
         return ProxyOrder.order(clusters, all.items(), failed);
     }
 
+    /**
+     * Ours: pushes the metadata of one cluster to its proxies that are not failed, in the order of
+     * {@link ProxyOrder}, 10 at a time. The failover loop calls it right after a failover, so the
+     * survivor and the replacement get their new roles without waiting for this loop, whose round
+     * may be waiting for the very proxy that failed.
+     */
+    public List<RoundError> syncCluster(String name) throws InterruptedException {
+        Optional<ClusterView> cluster;
+        Set<String> failed;
+        try {
+            cluster = broker.cluster(name);
+            failed = new HashSet<>(broker.failedProxies());
+        } catch (BrokerCallException e) {
+            return List.of(new RoundError("cluster " + name, "fetching cluster " + name + " after a failover: " + e.getMessage()));
+        }
+        if (cluster.isEmpty()) {
+            return List.of();
+        }
+        List<String> order = new ArrayList<>(ProxyOrder.order(List.of(cluster.get()), List.of(), failed));
+        order.removeAll(failed);
+        return Batches.run(executor, order, BATCH, this::sync);
+    }
+
     private List<RoundError> sync(String address) {
         Optional<ProxyView> view;
         try {

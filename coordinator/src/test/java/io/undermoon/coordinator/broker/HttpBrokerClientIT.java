@@ -17,6 +17,7 @@ import io.undermoon.model.SlotRangeTag;
 import io.undermoon.model.broker.ClusterView;
 import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.ProxyView;
+import io.undermoon.model.broker.ReplicaSyncState;
 import io.undermoon.model.config.ConfigSource;
 import io.undermoon.testkit.FreePorts;
 import java.time.Duration;
@@ -105,6 +106,18 @@ class HttpBrokerClientIT {
                 c.reportFailure(member, "coord-1");
                 c.reportFailure(member, "coord-1"); // duplicate reports are fine
                 assertThat(c.failures()).containsExactly(member);
+                // ours: its master's replica has not reported a sync: refused with the broker's reason
+                var nodes = c.cluster("c1").orElseThrow().nodes();
+                String master = nodes.get(0).address();
+                String replica = nodes.get(0).repl().peers().get(0).nodeAddress();
+                assertThatThrownBy(() -> c.failover(member)).isInstanceOfSatisfying(BrokerCallException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.REFUSED);
+                    assertThat(e.getMessage()).startsWith("failover of proxy " + member).contains("replica " + replica);
+                });
+                var result = c.reportReplicaSync(List.of(new ReplicaSyncState(replica, master, true),
+                        new ReplicaSyncState(master, replica, true)));
+                assertThat(result.changed()).containsExactly(replica);
+                assertThat(result.ignored()).containsExactly(master);
                 Optional<ProxyView> replacement = c.failover(member);
                 assertThat(replacement).isPresent();
                 assertThat(replacement.get().clusterName()).isEqualTo("c1");

@@ -59,4 +59,28 @@ class BatchesTest {
             assertThat(e.message()).contains("boom");
         });
     }
+    @Test
+    void concurrentlyASlowItemHoldsOneSlotNotTheOthers() throws InterruptedException {
+        List<Integer> items = IntStream.range(0, 40).boxed().toList();
+        java.util.concurrent.CountDownLatch othersDone = new java.util.concurrent.CountDownLatch(39);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<RoundError> errors = Batches.runConcurrently(executor, items, 10, i -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                if (i == 0) {
+                    // the slow one: every other item finishes while it runs
+                    assertThat(othersDone.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                } else {
+                    Thread.sleep(2);
+                    othersDone.countDown();
+                }
+            } finally {
+                running.decrementAndGet();
+            }
+            return i % 13 == 0 ? List.of(new RoundError("k" + i, "e" + i)) : List.of();
+        });
+        assertThat(maxRunning.get()).isBetween(2, 10);
+        assertThat(errors).extracting(RoundError::key).containsExactly("k0", "k13", "k26", "k39");
+    }
 }

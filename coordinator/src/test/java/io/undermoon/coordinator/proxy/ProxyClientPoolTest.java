@@ -43,6 +43,7 @@ class ProxyClientPoolTest {
         private final Connections owner;
         volatile boolean open = true;
         volatile boolean broken;
+        volatile boolean hung;
         int commands;
 
         FakeConnection(Connections owner) {
@@ -55,6 +56,9 @@ class ProxyClientPoolTest {
             if (!open || broken) {
                 open = false;
                 throw new IOException("connection reset");
+            }
+            if (hung) {
+                throw new java.net.SocketTimeoutException("command timed out after 2000 ms");
             }
             CountDownLatch b = owner.block;
             if (b != null) {
@@ -157,6 +161,16 @@ class ProxyClientPoolTest {
         conns.opened.get(0).broken = true; // the proxy restarted meanwhile
         assertThat(pool.send("p:1", PING)).isEqualTo(new RespReply.Simple("PONG"));
         assertThat(conns.opened).hasSize(2);
+    }
+
+    @Test
+    void retryStaleDoesNotRetryATimeoutAHungProxyWouldCostTwice() throws IOException {
+        Connections conns = new Connections();
+        ProxyClientPool pool = new ProxyClientPool(conns, 2, true);
+        pool.send("p:1", PING);
+        conns.opened.get(0).hung = true; // the proxy's host hangs: the pooled connection times out
+        assertThatThrownBy(() -> pool.send("p:1", PING)).isInstanceOf(java.net.SocketTimeoutException.class);
+        assertThat(conns.opened).hasSize(1);
     }
 
     @Test

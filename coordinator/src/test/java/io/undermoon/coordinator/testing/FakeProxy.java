@@ -81,6 +81,9 @@ public final class FakeProxy implements AutoCloseable {
                 case "SETREPL", "SETCLUSTER" -> {
                     return "+OK\r\n";
                 }
+                case "REPLSTATUS" -> {
+                    return "*0\r\n";
+                }
                 case "INFOMGR" -> {
                     StringBuilder sb = new StringBuilder("*" + finishedTasks.size() + "\r\n");
                     for (String t : finishedTasks) {

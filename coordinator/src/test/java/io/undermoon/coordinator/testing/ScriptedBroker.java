@@ -6,6 +6,8 @@ import io.undermoon.coordinator.broker.Listing;
 import io.undermoon.model.broker.ClusterView;
 import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.ProxyView;
+import io.undermoon.model.broker.ReplicaSyncResult;
+import io.undermoon.model.broker.ReplicaSyncState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,6 +105,21 @@ public final class ScriptedBroker implements BrokerClient {
         if (commitError != null) {
             throw commitError;
         }
+    }
+
+    /** Answer to a replica state report; null means success. */
+    public BrokerCallException replicaSyncError;
+    /** Every replica state report, in order. */
+    public final List<List<ReplicaSyncState>> replicaSyncReports = new ArrayList<>();
+
+    @Override
+    public synchronized ReplicaSyncResult reportReplicaSync(List<ReplicaSyncState> states) throws BrokerCallException {
+        record("replica sync " + states.size());
+        if (replicaSyncError != null) {
+            throw replicaSyncError;
+        }
+        replicaSyncReports.add(List.copyOf(states));
+        return new ReplicaSyncResult(states.stream().map(ReplicaSyncState::replica).toList(), List.of());
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.undermoon.proxy.meta;
 
+import io.undermoon.model.umctl.ReplStatus;
 import io.undermoon.model.umctl.SetReplArgs;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The replication roles set with UMCTL SETREPL, with their own epoch (independent of SETCLUSTER's).
@@ -11,6 +14,7 @@ public final class ReplicationState {
     private final Consumer<SetReplArgs> listener;
     private long epoch;
     private volatile SetReplArgs current;
+    private volatile Supplier<List<ReplStatus>> statusSource = List::of;
 
     public ReplicationState(Consumer<SetReplArgs> listener) {
         this.listener = listener;
@@ -29,6 +33,16 @@ public final class ReplicationState {
 
     public synchronized long epoch() {
         return epoch;
+    }
+
+    /** Where {@link #statuses()} comes from (the replication manager that acts on the roles). */
+    public void setStatusSource(Supplier<List<ReplStatus>> source) {
+        this.statusSource = source;
+    }
+
+    /** What is known of each local node's replication ({@code UMCTL REPLSTATUS}, metrics). */
+    public List<ReplStatus> statuses() {
+        return statusSource.get();
     }
 
     /** The last accepted roles, or null. */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.undermoon.model.Addresses;
 import io.undermoon.model.SlotRange;
 import io.undermoon.model.SlotRangeTag;
+import io.undermoon.model.umctl.ReplStatus;
 import io.undermoon.model.umctl.SetClusterArgs;
 import io.undermoon.model.umctl.SetReplArgs;
 import io.undermoon.model.umctl.UmctlParseException;
@@ -26,7 +27,7 @@ import java.util.Map;
 /**
  * The meta commands of the coordinator and of peer proxies: UMCTL (SETCLUSTER, SETREPL, GETEPOCH,
  * INFO, INFOREPL, INFOMGR, LISTCLUSTER, SLOWLOG, DEBUG, STATS, READY, SHUTDOWN and the migration
- * switch commands), UMSYNC and UMFORWARD. Wire formats follow the reference exactly.
+ * switch commands), UMSYNC and UMFORWARD. Wire formats follow the reference exactly; REPLSTATUS is ours.
  */
 public final class UmctlCommands implements LocalCommands.MetaCommands {
     private final ProxyContext proxy;
@@ -90,6 +91,7 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
             }
             case "INFO" -> reply(c, value(alloc, info()));
             case "INFOREPL" -> reply(c, value(alloc, infoRepl()));
+            case "REPLSTATUS" -> reply(c, value(alloc, replStatus()));
             case "INFOMGR" -> reply(c, value(alloc, strings(migration.finishedTasks())));
             case "SLOWLOG" -> slowlog(c, alloc);
             case "DEBUG" -> {
@@ -224,6 +226,15 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
             }
         }
         return new RespValue.Array(out);
+    }
+
+    /** Ours: one {@link ReplStatus} line per local node with a role (read-only). */
+    private RespValue replStatus() {
+        List<String> lines = new ArrayList<>();
+        for (ReplStatus st : proxy.replication().statuses()) {
+            lines.add(st.toText());
+        }
+        return strings(lines);
     }
 
     private void slowlog(Command c, ByteBufAllocator alloc) {

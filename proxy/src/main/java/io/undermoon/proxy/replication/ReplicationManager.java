@@ -40,10 +40,37 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
     private long slotsEpoch = -1;
     private java.util.Set<String> nodesWithSlots = java.util.Set.of();
 
+    private final boolean fastFirstSync;
+
     public ReplicationManager(BackendRegistry registry, Duration interval, Duration timeout) {
+        this(registry, interval, timeout, true);
+    }
+
+    /**
+     * @param fastFirstSync set {@code repl-diskless-sync-delay 0} on every local master (the
+     *                      {@code fast_first_sync} key), so that a replica's first sync starts at once
+     */
+    public ReplicationManager(BackendRegistry registry, Duration interval, Duration timeout, boolean fastFirstSync) {
         this.registry = registry;
         this.interval = interval;
         this.timeout = timeout;
+        this.fastFirstSync = fastFirstSync;
+    }
+
+    /**
+     * What is known of the replication of every local node with a role, in node address order
+     * ({@code UMCTL REPLSTATUS}, metrics): a snapshot of each replicator's last observation.
+     */
+    public synchronized java.util.List<io.undermoon.model.umctl.ReplStatus> statuses() {
+        java.util.List<io.undermoon.model.umctl.ReplStatus> out = new java.util.ArrayList<>(running.size());
+        for (Replicator r : running.values()) {
+            io.undermoon.model.umctl.ReplStatus s = r.status();
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(io.undermoon.model.umctl.ReplStatus::node));
+        return out;
     }
 
     @Override
@@ -85,7 +112,8 @@ public final class ReplicationManager implements Consumer<SetReplArgs>, AutoClos
             // holds from an earlier life is garbage and must not be mistaken for imported keys
             boolean clusterMaster = e instanceof SetReplArgs.Master && !e.clusterName().isEmpty();
             boolean flushFirst = clusterMaster && (wasFree.contains(e.nodeAddress()) || hadPendingFlush.contains(e.nodeAddress()));
-            Replicator r = new Replicator(e, registry.get(e.nodeAddress()), interval, timeout, stillMaster, flushFirst);
+            Replicator r = new Replicator(e, registry.get(e.nodeAddress()), interval, timeout, stillMaster, flushFirst,
+                    fastFirstSync);
             if (clusterMaster && slotless(e.clusterName(), e.nodeAddress(), args.epoch())) {
                 r.requestFlush();
             }
