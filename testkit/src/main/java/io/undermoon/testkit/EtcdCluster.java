@@ -23,13 +23,12 @@ import java.util.stream.Collectors;
 public final class EtcdCluster implements AutoCloseable {
 
     /** One member: its name, client and peer ports, directory and process. */
-    public static final class Member {
+    public static final class Member extends RestartableProcess {
         private final String name;
         private final int clientPort;
         private final int peerPort;
         private final Path dir;
         private final String initialCluster;
-        private volatile Process process;
         private boolean started;
 
         private Member(String name, int clientPort, int peerPort, Path dir, String initialCluster) {
@@ -49,7 +48,8 @@ public final class EtcdCluster implements AutoCloseable {
             return "http://127.0.0.1:" + clientPort;
         }
 
-        private void launch() throws IOException {
+        @Override
+        protected void launch() throws IOException {
             List<String> cmd = List.of(etcdBinary(),
                     "--name", name,
                     "--data-dir", dir.resolve("data").toString(),
@@ -69,29 +69,12 @@ public final class EtcdCluster implements AutoCloseable {
             started = true;
         }
 
-        public boolean isAlive() {
-            Process p = process;
-            return p != null && p.isAlive();
-        }
 
-        public long pid() {
-            Process p = process;
-            return p != null && p.isAlive() ? p.pid() : -1;
-        }
 
-        /** kill -9. */
-        public void kill() {
-            ChildProcesses.killAndWait(process);
-        }
 
-        /** Starts a killed member again with its data (it rejoins the cluster). */
-        public void restart() {
-            kill();
-            try {
-                launch();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        /** A restarted member (it rejoins the cluster with its data) serves once it answers healthy. */
+        @Override
+        protected void awaitServing() {
             waitUntilHealthy(this, Duration.ofSeconds(20));
         }
 

@@ -19,11 +19,10 @@ import java.util.List;
  * is kill -9; {@link #restart()} starts it again on the same port, in the same directory and with
  * the same arguments.
  */
-public final class RedisProcess implements AutoCloseable {
+public final class RedisProcess extends RestartableProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
-    private volatile Process process;
 
     private RedisProcess(int port, Path dir, List<String> extraArgs) {
         this.port = port;
@@ -46,7 +45,8 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    private void launch() throws IOException {
+    @Override
+    protected void launch() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 redisServerBinary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
@@ -100,33 +100,16 @@ public final class RedisProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    public boolean isAlive() {
-        Process p = process;
-        return p != null && p.isAlive();
-    }
 
-    /** The process id of the running redis-server, or -1. */
-    public long pid() {
-        Process p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
-    }
 
-    /** kill -9. */
-    public void kill() {
-        ChildProcesses.killAndWait(process);
-    }
 
     /**
      * Starts a killed instance again on the same port and directory: empty without persistence,
      * with its append-only file's data when started with {@code --appendonly yes}.
      */
+    @Override
     public void restart() {
-        kill();
-        try {
-            launch();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        super.restart();
     }
 
     /**
