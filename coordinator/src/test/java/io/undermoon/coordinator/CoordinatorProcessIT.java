@@ -57,7 +57,7 @@ class CoordinatorProcessIT {
             assertThat(output).contains("coordinator started").contains("coordinator from-env stopped");
             // the unreachable broker is logged once per loop and problem, not every round
             long lines = output.lines().filter(l -> l.contains("detection: listing the proxies")).count();
-            assertThat(lines).isEqualTo(1);
+            assertThat(lines).as(output).isEqualTo(1);
         } finally {
             p.destroyForcibly();
         }
