@@ -68,12 +68,20 @@ class EtcdStoreIT {
     }
 
     static Map<String, Object> etcdConfig(EtcdCluster cluster, String prefix) {
+        return etcdConfig(cluster, prefix, 3000);
+    }
+
+    static Map<String, Object> etcdConfig(EtcdCluster cluster, String prefix, int timeoutMillis) {
         return Map.of("storage_type", "etcd", "etcd_endpoints", cluster.endpointList(), "etcd_prefix", prefix,
-                "etcd_timeout_ms", 3000, "refresh_interval", 5);
+                "etcd_timeout_ms", timeoutMillis, "refresh_interval", 5);
     }
 
     MemBroker broker(EtcdCluster cluster, String prefix) {
-        MemBroker b = Brokers.start(etcdConfig(cluster, prefix));
+        return broker(etcdConfig(cluster, prefix));
+    }
+
+    MemBroker broker(Map<String, Object> config) {
+        MemBroker b = Brokers.start(config);
         open.add(b);
         return b;
     }
@@ -299,14 +307,16 @@ class EtcdStoreIT {
         assertThatThrownBy(() -> MemBroker.start(config, ProxyEpochReader.resp(Duration.ofSeconds(1)), Clock.systemUTC()))
                 .isInstanceOf(BrokerStartException.class)
                 .hasMessageContaining("cannot use etcd at " + endpoint);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
     void oneMemberDownEverythingWorksTwoDownWritesAnswer503AndReadsServe() {
         try (EtcdCluster own = EtcdCluster.start(3)) {
             String prefix = newPrefix();
-            MemBroker broker = broker(own, prefix);
+            // a write that meets the loss of etcd's leader waits for the election within etcd_timeout_ms:
+            // 5 s leaves room for it on a loaded machine
+            MemBroker broker = broker(etcdConfig(own, prefix, 5000));
             ApiClient api = api(broker);
             ok(addProxy(api, 0, 0));
 
@@ -322,7 +332,7 @@ class EtcdStoreIT {
             Reply refused = addProxy(api, 4, 0);
             assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
             assertThat(refused.error()).isEqualTo("STORE_UNAVAILABLE");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
             // reads keep serving the last known store
             assertThat(api.get("/metadata").text()).isEqualTo(before);
             assertThat(ok(api.get("/clusters/meta/survivor")).json().get("cluster").get("name").asText()).isEqualTo("survivor");
