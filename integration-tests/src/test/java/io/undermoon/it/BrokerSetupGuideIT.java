@@ -148,8 +148,14 @@ class BrokerSetupGuideIT {
         assertThat(proxy.get("cluster_name").asText()).isEqualTo("mycluster");
         assertThat(proxy.get("epoch").asLong()).isEqualTo(3);
         assertThat(proxy.get("peers").get(0).get("proxy_address").asText()).isEqualTo("server_proxy2:6002");
-        assertThat(call("GET", "/clusters/info/mycluster", null)[0])
-                .isEqualTo("{\"name\":\"mycluster\",\"node_number\":4,\"node_number_with_slots\":4,\"is_migrating\":false}");
+        // the reference's four fields, then ours: no proxy runs here, so no replica has reported a sync
+        // and both masters have a single copy
+        String info = call("GET", "/clusters/info/mycluster", null)[0];
+        assertThat(info).startsWith("{\"name\":\"mycluster\",\"node_number\":4,\"node_number_with_slots\":4,\"is_migrating\":false,");
+        assertThat(JSON.readTree(info).get("replicas_not_synced").toString()).isEqualTo("[{\"master\":\"redis1:7001\","
+                + "\"master_proxy\":\"server_proxy1:6001\",\"replica\":\"redis4:7004\",\"replica_proxy\":\"server_proxy2:6002\"},"
+                + "{\"master\":\"redis3:7003\",\"master_proxy\":\"server_proxy2:6002\",\"replica\":\"redis2:7002\","
+                + "\"replica_proxy\":\"server_proxy1:6001\"}]");
         // curl --compressed asks for gzip and gets the same document
         assertThat(curl("-s", "--compressed", url("/clusters/meta/mycluster"))).isEqualTo(meta[0]);
         // errors are JSON

@@ -180,6 +180,7 @@ public final class ClusterOperations {
         long epoch = d.bumpGlobalEpoch();
         d.putCluster(c.withChunks(chunks).withEpoch(epoch));
     }
+
     /**
      * True when making the chunk Normal promotes no replica that has not completed a sync of a master
      * holding data (ours): such a chunk keeps its roles until its replica has synced, or balancing
@@ -196,7 +197,6 @@ public final class ClusterOperations {
         }
         return true;
     }
-
 
     static void requireNodeNumber(long n) throws BrokerException {
         if (n == 0 || n % ChunkStore.NODES != 0) {

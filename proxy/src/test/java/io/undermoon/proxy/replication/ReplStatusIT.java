@@ -97,7 +97,9 @@ class ReplStatusIT {
             Resp.command(m.address(), "SET", "k", "v");
             long t0 = System.nanoTime();
             setRepl(p, 1, m, r);
-            await("the replica is known", Duration.ofSeconds(5), () -> statuses(p).size() == 2);
+            // unknown until its REPLICAOF was answered (a new master: not synced)
+            await("the replica is known", Duration.ofSeconds(5),
+                    () -> statuses(p).size() == 2 && replicaStatus(p).synced() != ReplStatus.Synced.UNKNOWN);
             ReplStatus.Replica early = replicaStatus(p);
             assertThat(early.master()).isEqualTo(m.address());
             assertThat(early.synced()).isEqualTo(ReplStatus.Synced.NO);
