@@ -69,6 +69,30 @@ undermoon_ensure_chromium() { # Debian's chromium, for the web dashboard's brows
   command -v chromium >/dev/null 2>&1 || { echo "undermoon: could not install chromium" >&2; return 1; }
 }
 
+undermoon_apt_install() { # undermoon_apt_install PACKAGE...: apt-get install, refreshing the lists once if needed
+  local sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q "$@" >/dev/null 2>&1 || {
+    $sudo_cmd apt-get update -q >/dev/null 2>&1
+    $sudo_cmd apt-get install -y -q "$@" >/dev/null
+  }
+}
+
+undermoon_ensure_python_redis() { # Debian's python3-redis (redis-py) under /usr/bin/python3, for the tests with a Python client
+  if /usr/bin/python3 -c 'import redis' >/dev/null 2>&1; then return 0; fi
+  echo "undermoon: python3-redis not found, installing it with apt-get (for the redis-py tests)" >&2
+  undermoon_apt_install python3 python3-redis
+  /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || { echo "undermoon: could not install python3-redis" >&2; return 1; }
+}
+
+undermoon_ensure_nutcracker() { # twemproxy (Debian's nutcracker), the reference point of the proxy benchmarks
+  if command -v nutcracker >/dev/null 2>&1; then return 0; fi
+  echo "undermoon: nutcracker not found, installing it with apt-get (for the benchmarks)" >&2
+  undermoon_apt_install nutcracker
+  command -v nutcracker >/dev/null 2>&1 || { echo "undermoon: could not install nutcracker" >&2; return 1; }
+}
+
 # podman, runc and mmdebstrap for the container image (scripts/image) and its opt-in test; uses
 # deploy/podman/containers.conf (runc, limits the machine allows) unless CONTAINERS_CONF is set.
 undermoon_ensure_podman() {
