@@ -2,6 +2,7 @@ package io.undermoon.resp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.undermoon.resp.client.RespReply;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -92,21 +93,18 @@ public final class RespWriter {
         return out;
     }
 
-    /** Encodes a value tree. */
-    public static ByteBuf value(ByteBuf out, RespValue v) {
+    /** Encodes a reply tree ({@link RespReply#NIL} as the nil bulk string {@code $-1}). */
+    public static ByteBuf value(ByteBuf out, RespReply v) {
         switch (v) {
-            case RespValue.SimpleString s -> simple(out, s.value());
-            case RespValue.Error e -> error(out, e.message());
-            case RespValue.Integer i -> integer(out, i.value());
-            case RespValue.Bulk b -> bulk(out, b.value());
-            case RespValue.Array a -> {
-                if (a.isNil()) {
-                    nilArray(out);
-                } else {
-                    arrayHeader(out, a.elements().size());
-                    for (RespValue e : a.elements()) {
-                        value(out, e);
-                    }
+            case RespReply.Simple s -> simple(out, s.text());
+            case RespReply.Error e -> error(out, e.message());
+            case RespReply.Int i -> integer(out, i.value());
+            case RespReply.Bulk b -> bulk(out, b.data());
+            case RespReply.Nil n -> nilBulk(out);
+            case RespReply.Array a -> {
+                arrayHeader(out, a.items().size());
+                for (RespReply e : a.items()) {
+                    value(out, e);
                 }
             }
         }

@@ -1,5 +1,7 @@
 package io.undermoon.resp;
 
+import io.undermoon.resp.client.RespReplyReader;
+import io.undermoon.resp.client.RespReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,13 +64,13 @@ class ReplyFramerTest {
      * count near 2^62 overflowed.
      */
     @Test
-    void theValueParserRefusesMalformedInputWithAProtocolError() {
+    void theReplyParserRefusesMalformedInputWithAProtocolError() {
         for (String bad : List.of("\n", "+\n", "\r\n", "$\n", "*1\n:1\r\n", "|0\r\n".repeat(10_000) + ":1\r\n",
                 "*1\r\n".repeat(100_000) + ":1\r\n", "%4611686018427387905\r\n", "%4611686018427387904\r\n:1\r\n",
                 "%6917529030861029376\r\n", "$5\r\nab\r\n", "$9223372036854775807\r\nab\r\n", "=9223372036854775806\r\n", "*2\r\n:1\r\n", "?\r\n", ":x\r\n")) {
             ByteBuf buf = Unpooled.copiedBuffer(bad, StandardCharsets.ISO_8859_1);
             try {
-                assertThatThrownBy(() -> RespValueParser.parse(buf)).as(bad.length() > 40 ? bad.substring(0, 40) : bad)
+                assertThatThrownBy(() -> RespReplyReader.parse(buf, RespLimits.DEFAULT)).as(bad.length() > 40 ? bad.substring(0, 40) : bad)
                         .isInstanceOf(RespProtocolException.class);
             } finally {
                 buf.release();
@@ -79,13 +81,13 @@ class ReplyFramerTest {
     @Test
     void parsesValues() throws Exception {
         ByteBuf buf = Unpooled.copiedBuffer("*3\r\n$1\r\na\r\n:5\r\n%1\r\n+k\r\n_\r\n", StandardCharsets.US_ASCII);
-        RespValue v = RespValueParser.parse(buf);
+        RespReply v = RespReplyReader.parse(buf, RespLimits.DEFAULT);
         buf.release();
-        assertThat(v).isInstanceOf(RespValue.Array.class);
-        List<RespValue> e = ((RespValue.Array) v).elements();
-        assertThat(e.get(0).text()).isEqualTo("a");
-        assertThat(e.get(1)).isEqualTo(new RespValue.Integer(5));
-        assertThat(((RespValue.Array) e.get(2)).elements()).hasSize(2);
+        assertThat(v).isInstanceOf(RespReply.Array.class);
+        List<RespReply> e = ((RespReply.Array) v).items();
+        assertThat(e.get(0)).isEqualTo(RespReply.bulk("a"));
+        assertThat(e.get(1)).isEqualTo(new RespReply.Int(5));
+        assertThat(((RespReply.Array) e.get(2)).items()).hasSize(2);
         ByteBuf out = Unpooled.buffer();
         RespWriter.value(out, v);
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("*3\r\n$1\r\na\r\n:5\r\n*2\r\n+k\r\n$-1\r\n");

@@ -1,5 +1,7 @@
 package io.undermoon.resp;
 
+import io.undermoon.resp.client.RespReplyReader;
+import io.undermoon.resp.client.RespReply;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +13,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /**
- * Generators of RESP2/RESP3 replies (every type, nested) with the value {@link RespValueParser}
+ * Generators of RESP2/RESP3 replies (every type, nested) with the value {@link RespReplyReader}
  * must give for each, rendered as text so that values with byte arrays compare by content.
  */
 public final class ReplyStreams {
@@ -51,7 +53,7 @@ public final class ReplyStreams {
                 line().map(s -> enc("-" + s + "\r\n", "E(" + s + ")")),
                 Arbitraries.longs().map(n -> enc(":" + n + "\r\n", "I(" + n + ")")),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(b -> bulk('$', b, "B(" + hex(b) + ")")),
-                Arbitraries.just(enc("$-1\r\n", "B(nil)")));
+                Arbitraries.just(enc("$-1\r\n", "nil")));
     }
 
     private static Arbitrary<Encoded> leaves() {
@@ -61,7 +63,7 @@ public final class ReplyStreams {
                 line().map(s -> enc("-" + s + "\r\n", "E(" + s + ")")),
                 Arbitraries.longs().map(n -> enc(":" + n + "\r\n", "I(" + n + ")")),
                 payload.map(b -> bulk('$', b, "B(" + hex(b) + ")")),
-                Arbitraries.of(enc("$-1\r\n", "B(nil)"), enc("_\r\n", "B(nil)"), enc("#t\r\n", "I(1)"), enc("#f\r\n", "I(0)")),
+                Arbitraries.of(enc("$-1\r\n", "nil"), enc("_\r\n", "nil"), enc("#t\r\n", "I(1)"), enc("#f\r\n", "I(0)")),
                 Arbitraries.doubles().map(d -> enc("," + d + "\r\n", "S(" + d + ")")),
                 Arbitraries.bigIntegers().between(new java.math.BigInteger("-1" + "0".repeat(40)),
                         new java.math.BigInteger("1" + "0".repeat(40))).map(n -> enc("(" + n + "\r\n", "S(" + n + ")")),
@@ -84,7 +86,7 @@ public final class ReplyStreams {
 
     private static Encoded aggregate(char type, List<Encoded> children, Encoded annotated) {
         if (type == 'n') {
-            return enc("*-1\r\n", "A(nil)");
+            return enc("*-1\r\n", "nil");
         }
         List<Encoded> items = new ArrayList<>(children);
         boolean pairs = type == '%' || type == '|';
@@ -113,18 +115,16 @@ public final class ReplyStreams {
     }
 
     /** The rendering {@link Encoded#value()} uses, of a parsed value. */
-    static String render(RespValue v) {
+    static String render(RespReply v) {
         return switch (v) {
-            case RespValue.SimpleString s -> "S(" + s.value() + ")";
-            case RespValue.Error e -> "E(" + e.message() + ")";
-            case RespValue.Integer i -> "I(" + i.value() + ")";
-            case RespValue.Bulk b -> b.isNil() ? "B(nil)" : "B(" + hex(b.value()) + ")";
-            case RespValue.Array a -> {
-                if (a.isNil()) {
-                    yield "A(nil)";
-                }
+            case RespReply.Simple s -> "S(" + s.text() + ")";
+            case RespReply.Error e -> "E(" + e.message() + ")";
+            case RespReply.Int i -> "I(" + i.value() + ")";
+            case RespReply.Bulk b -> "B(" + hex(b.data()) + ")";
+            case RespReply.Nil n -> "nil";
+            case RespReply.Array a -> {
                 StringJoiner j = new StringJoiner(",", "A[", "]");
-                a.elements().forEach(e -> j.add(render(e)));
+                a.items().forEach(e -> j.add(render(e)));
                 yield j.toString();
             }
         };

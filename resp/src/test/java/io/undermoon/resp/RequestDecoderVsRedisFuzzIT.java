@@ -1,5 +1,7 @@
 package io.undermoon.resp;
 
+import io.undermoon.resp.client.RespReplyReader;
+import io.undermoon.resp.client.RespReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -63,7 +65,7 @@ class RequestDecoderVsRedisFuzzIT {
         byte[] stream = MUTATOR.mutate(RequestStreams.encode(cmds), new Random(seed), edits);
         Decoded ours = decode(stream);
         RedisOutcome redisOutcome = sendToRedis(stream);
-        List<RespValue> theirs = redisOutcome.replies();
+        List<RespReply> theirs = redisOutcome.replies();
         String input = Printable.bytes(stream, 600);
 
         int compared = ours.requests().size();
@@ -81,7 +83,7 @@ class RequestDecoderVsRedisFuzzIT {
                 break;
             }
             assertThat(theirs.size()).as("Redis replied to fewer requests than were decoded from %s", input).isGreaterThan(i);
-            RespValue reply = theirs.get(i);
+            RespReply reply = theirs.get(i);
             assertThat(isProtocolError(reply)).as("Redis refused request %d that the decoder accepted from %s: %s", i, input,
                     reply).isFalse();
             String expected = expectedReply(args);
@@ -136,12 +138,12 @@ class RequestDecoderVsRedisFuzzIT {
         return null;
     }
 
-    private static boolean isProtocolError(RespValue v) {
-        return v instanceof RespValue.Error e && e.message().startsWith("ERR Protocol error");
+    private static boolean isProtocolError(RespReply v) {
+        return v instanceof RespReply.Error e && e.message().startsWith("ERR Protocol error");
     }
 
     /** Redis's replies, and whether the connection ended with a reset rather than a close. */
-    record RedisOutcome(List<RespValue> replies, boolean reset) {}
+    record RedisOutcome(List<RespReply> replies, boolean reset) {}
 
     /**
      * Writes the stream (from another thread, while reading), half-closes, and parses every reply
@@ -180,11 +182,11 @@ class RequestDecoderVsRedisFuzzIT {
         }
         ByteBuf replies = Unpooled.wrappedBuffer(received.toByteArray());
         ReplyFramer framer = new ReplyFramer(RespLimits.DEFAULT);
-        List<RespValue> out = new ArrayList<>();
+        List<RespReply> out = new ArrayList<>();
         try {
             int len;
             while ((len = framer.frame(replies)) > 0) {
-                out.add(RespValueParser.parse(replies.readSlice(len)));
+                out.add(RespReplyReader.parse(replies.readSlice(len), RespLimits.DEFAULT));
             }
             if (!reset) {
                 assertThat(replies.readableBytes()).as("Redis sent whole replies").isZero();

@@ -1,7 +1,7 @@
 package io.undermoon.coordinator.admin;
 
 import io.undermoon.coordinator.broker.BrokerAddresses;
-import io.undermoon.resp.RespValue;
+import io.undermoon.resp.client.RespReply;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -44,7 +44,7 @@ public final class AdminCommands {
     }
 
     /** Executes one command (its name and arguments) and returns the reply. */
-    public RespValue execute(List<byte[]> args) {
+    public RespReply execute(List<byte[]> args) {
         if (args.isEmpty()) {
             return error(MISSING_SUB_ARGUMENT);
         }
@@ -56,7 +56,7 @@ public final class AdminCommands {
         };
     }
 
-    private RespValue config(List<byte[]> args) {
+    private RespReply config(List<byte[]> args) {
         if (args.size() < 2) {
             return error(MISSING_SUB_ARGUMENT);
         }
@@ -71,7 +71,7 @@ public final class AdminCommands {
         };
     }
 
-    private RespValue configGet(List<byte[]> args) {
+    private RespReply configGet(List<byte[]> args) {
         if (args.size() < 3) {
             return error(MISSING_SUB_ARGUMENT);
         }
@@ -80,13 +80,13 @@ public final class AdminCommands {
             return error(INVALID_SUB_ARGUMENT);
         }
         return switch (field.get()) {
-            case BROKERS -> RespValue.bulk(String.join(",", brokers.get()));
-            case REPORTER_ID -> RespValue.bulk(reporterId);
+            case BROKERS -> RespReply.bulk(String.join(",", brokers.get()));
+            case REPORTER_ID -> RespReply.bulk(reporterId);
             default -> error("Invalid CONFIG field " + field.get());
         };
     }
 
-    private RespValue configSet(List<byte[]> args) {
+    private RespReply configSet(List<byte[]> args) {
         if (args.size() < 4) {
             return error(MISSING_SUB_ARGUMENT);
         }
@@ -106,25 +106,25 @@ public final class AdminCommands {
             }
         }
         brokers.set(addresses);
-        return new RespValue.SimpleString("OK");
+        return new RespReply.Simple("OK");
     }
 
-    private RespValue umctl(List<byte[]> args) {
+    private RespReply umctl(List<byte[]> args) {
         if (args.size() < 2) {
             return error(MISSING_SUB_ARGUMENT);
         }
         if (args.size() >= 3 && lossy(args.get(1)).equalsIgnoreCase("DEBUG") && lossy(args.get(2)).equalsIgnoreCase("FUTURE")) {
-            List<RespValue> lines = new ArrayList<>();
+            List<RespReply> lines = new ArrayList<>();
             for (String line : debugLines.get()) {
-                lines.add(RespValue.bulk(line));
+                lines.add(RespReply.bulk(line));
             }
-            return new RespValue.Array(lines);
+            return new RespReply.Array(lines);
         }
         return error(INVALID_UMCTL_SUB);
     }
 
-    private static RespValue error(String message) {
-        return new RespValue.Error(message);
+    private static RespReply error(String message) {
+        return new RespReply.Error(message);
     }
 
     private static String lossy(byte[] b) {

@@ -9,7 +9,7 @@ import io.undermoon.resp.Request;
 import io.undermoon.resp.RequestDecoder;
 import io.undermoon.resp.RespLimits;
 import io.undermoon.resp.RespProtocolException;
-import io.undermoon.resp.RespValue;
+import io.undermoon.resp.client.RespReply;
 import io.undermoon.resp.RespWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +89,7 @@ final class AdminSessionHandler extends ByteToMessageDecoder {
             if (session != null) {
                 session.countCommand();
             }
-            RespValue reply = commands.execute(args);
+            RespReply reply = commands.execute(args);
             ctx.write(RespWriter.value(ctx.alloc().buffer(), reply));
         }
         in.skipBytes(in.readableBytes());

@@ -17,7 +17,7 @@ import io.undermoon.proxy.session.ClientSession;
 import io.undermoon.proxy.session.Command;
 import io.undermoon.proxy.local.LocalCommands;
 import io.undermoon.proxy.reply.Replies;
-import io.undermoon.resp.RespValue;
+import io.undermoon.resp.client.RespReply;
 import io.undermoon.resp.RespWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,48 +170,48 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
         return false;
     }
 
-    private RespValue info() {
+    private RespReply info() {
         RouteTable t = proxy.meta().table();
-        List<RespValue> local = new ArrayList<>();
-        local.add(RespValue.bulk("name: " + t.clusterName()));
-        local.add(RespValue.bulk("epoch: " + t.epoch()));
-        local.add(RespValue.bulk("nodes:"));
+        List<RespReply> local = new ArrayList<>();
+        local.add(RespReply.bulk("name: " + t.clusterName()));
+        local.add(RespReply.bulk("epoch: " + t.epoch()));
+        local.add(RespReply.bulk("nodes:"));
         local.addAll(nodeEntries(t.local()));
-        List<RespValue> peer = new ArrayList<>();
-        peer.add(RespValue.bulk("peers:"));
+        List<RespReply> peer = new ArrayList<>();
+        peer.add(RespReply.bulk("peers:"));
         peer.addAll(nodeEntries(t.peer()));
-        RespValue cluster = new RespValue.Array(List.of(RespValue.bulk(t.clusterName()), RespValue.bulk("local"),
-                new RespValue.Array(local), RespValue.bulk("peer"), new RespValue.Array(peer)));
+        RespReply cluster = new RespReply.Array(List.of(RespReply.bulk(t.clusterName()), RespReply.bulk("local"),
+                new RespReply.Array(local), RespReply.bulk("peer"), new RespReply.Array(peer)));
         List<String> mgr = new ArrayList<>();
         mgr.add("name: " + t.clusterName());
         mgr.addAll(migration.describeTasks());
-        return new RespValue.Array(List.of(RespValue.bulk("Cluster"), cluster, RespValue.bulk("Replication"), infoRepl(),
-                RespValue.bulk("Migration"), strings(mgr)));
+        return new RespReply.Array(List.of(RespReply.bulk("Cluster"), cluster, RespReply.bulk("Replication"), infoRepl(),
+                RespReply.bulk("Migration"), strings(mgr)));
     }
 
-    private static List<RespValue> nodeEntries(Map<String, List<SlotRange>> nodes) {
-        List<RespValue> out = new ArrayList<>();
+    private static List<RespReply> nodeEntries(Map<String, List<SlotRange>> nodes) {
+        List<RespReply> out = new ArrayList<>();
         nodes.forEach((address, ranges) -> {
-            List<RespValue> rs = new ArrayList<>();
+            List<RespReply> rs = new ArrayList<>();
             for (SlotRange r : ranges) {
                 var meta = r.tag().metaOrNull();
                 if (meta != null) {
-                    rs.add(RespValue.bulk(Long.toString(meta.epoch())));
-                    rs.add(RespValue.bulk("src_proxy: " + meta.srcProxyAddress()));
-                    rs.add(RespValue.bulk("src_node: " + meta.srcNodeAddress()));
-                    rs.add(RespValue.bulk("dst_proxy: " + meta.dstProxyAddress()));
-                    rs.add(RespValue.bulk("dst_node: " + meta.dstNodeAddress()));
+                    rs.add(RespReply.bulk(Long.toString(meta.epoch())));
+                    rs.add(RespReply.bulk("src_proxy: " + meta.srcProxyAddress()));
+                    rs.add(RespReply.bulk("src_node: " + meta.srcNodeAddress()));
+                    rs.add(RespReply.bulk("dst_proxy: " + meta.dstProxyAddress()));
+                    rs.add(RespReply.bulk("dst_node: " + meta.dstNodeAddress()));
                 }
-                rs.add(RespValue.bulk(r.rangeList().toString()));
+                rs.add(RespReply.bulk(r.rangeList().toString()));
             }
-            out.add(new RespValue.Array(List.of(RespValue.bulk(address), new RespValue.Array(rs))));
+            out.add(new RespReply.Array(List.of(RespReply.bulk(address), new RespReply.Array(rs))));
         });
         return out;
     }
 
-    private RespValue infoRepl() {
+    private RespReply infoRepl() {
         SetReplArgs repl = proxy.replication().current();
-        List<RespValue> out = new ArrayList<>();
+        List<RespReply> out = new ArrayList<>();
         if (repl != null) {
             for (SetReplArgs.Entry e : repl.entries()) {
                 List<String> lines = new ArrayList<>();
@@ -225,11 +225,11 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
                 out.add(strings(lines));
             }
         }
-        return new RespValue.Array(out);
+        return new RespReply.Array(out);
     }
 
     /** Ours: one {@link ReplStatus} line per local node with a role (read-only). */
-    private RespValue replStatus() {
+    private RespReply replStatus() {
         List<String> lines = new ArrayList<>();
         for (ReplStatus st : proxy.replication().statuses()) {
             lines.add(st.toText());
@@ -246,7 +246,7 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
                 if (c.argc() > 3 && c.argLong(3) >= 0) {
                     limit = (int) Math.min(Integer.MAX_VALUE, c.argLong(3));
                 }
-                List<RespValue> entries = new ArrayList<>();
+                List<RespReply> entries = new ArrayList<>();
                 for (SlowLog.Entry e : log.get(limit)) {
                     entries.add(strings(List.of(
                             "session_id: " + e.sessionId(),
@@ -260,7 +260,7 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
                             "wait_done: " + e.waitDoneNanos(),
                             "command: " + e.command())));
                 }
-                reply(c, value(alloc, new RespValue.Array(entries)));
+                reply(c, value(alloc, new RespReply.Array(entries)));
             }
             case "RESET" -> {
                 log.reset();
@@ -270,15 +270,15 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
         }
     }
 
-    private static RespValue strings(List<String> lines) {
-        List<RespValue> out = new ArrayList<>(lines.size());
+    private static RespReply strings(List<String> lines) {
+        List<RespReply> out = new ArrayList<>(lines.size());
         for (String l : lines) {
-            out.add(RespValue.bulk(l));
+            out.add(RespReply.bulk(l));
         }
-        return new RespValue.Array(out);
+        return new RespReply.Array(out);
     }
 
-    private static ByteBuf value(ByteBufAllocator alloc, RespValue v) {
+    private static ByteBuf value(ByteBufAllocator alloc, RespReply v) {
         return RespWriter.value(alloc.buffer(), v);
     }
 }

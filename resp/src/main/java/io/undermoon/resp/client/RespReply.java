@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-/** A RESP2 reply as {@link BlockingRespClient} returns it. */
+/**
+ * The one reply type: what {@link RespReplyReader} parses (RESP3 folded into these RESP2 shapes),
+ * what {@link BlockingRespClient} returns, and what the programs build for their own replies
+ * ({@code RespWriter.value}). For the control plane and tests, never the data path.
+ */
 public sealed interface RespReply {
 
     /** {@code +text}. */
@@ -59,6 +63,15 @@ public sealed interface RespReply {
     record Nil() implements RespReply {}
 
     Nil NIL = new Nil();
+
+    /** Text of a simple string, bulk string, error or integer; null for nil and arrays. */
+    default String text() {
+        return switch (this) {
+            case Error e -> e.message();
+            case Int i -> Long.toString(i.value());
+            default -> null;
+        };
+    }
 
     static Bulk bulk(String text) {
         return new Bulk(text.getBytes(StandardCharsets.UTF_8));
