@@ -9,17 +9,16 @@ import io.undermoon.model.broker.ClusterResponse;
 import io.undermoon.model.broker.ClusterView;
 import io.undermoon.model.broker.NamesResponse;
 import io.undermoon.model.broker.MetaStore;
-import io.undermoon.testkit.LocalCluster;
+import io.undermoon.local.BrokerHttp;
+import io.undermoon.local.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -71,7 +70,7 @@ final class BrokerApi {
     private final RunClock clock;
     private final List<String> addresses;
     private final long[] skipUntil;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final BrokerHttp http = new BrokerHttp(Duration.ofSeconds(1));
     private volatile int preferred;
 
     BrokerApi(LocalCluster lc, MetadataLedger ledger, RunClock clock) {
@@ -88,8 +87,8 @@ final class BrokerApi {
 
     /** Creates a cluster protected by its password ({@link ClusterClients#password}) from its first moment. */
     Reply createCluster(String name, int nodes) {
-        return change(new MetadataLedger.ClusterCreated(name), "POST", "/api/v3/clusters/meta/" + name, "{\"node_number\":" + nodes
-                + ",\"config\":{\"password\":\"" + ClusterClients.password(name) + "\"}}");
+        return change(new MetadataLedger.ClusterCreated(name), "POST", "/api/v3/clusters/meta/" + name,
+                BrokerHttp.json(Map.of("node_number", nodes, "config", Map.of("password", ClusterClients.password(name)))));
     }
 
     Reply deleteCluster(String name) {
@@ -104,8 +103,8 @@ final class BrokerApi {
 
     /** {@code POST /api/v3/proxies/meta} as {@link LocalCluster#registerProxy} sends it; 409 (already registered) clears a failed state. */
     Reply registerProxy(LocalCluster.ProxyNode p) {
-        String body = "{\"proxy_address\":\"" + p.address() + "\",\"nodes\":[\"" + p.redis1().address() + "\",\""
-                + p.redis2().address() + "\"],\"host\":\"" + p.host() + "\"}";
+        String body = BrokerHttp.json(Map.of("proxy_address", p.address(),
+                "nodes", List.of(p.redis1().address(), p.redis2().address()), "host", p.host()));
         return change(new MetadataLedger.ProxyRegistered(p.address()), "POST", "/api/v3/proxies/meta", body);
     }
 
@@ -234,17 +233,15 @@ final class BrokerApi {
     }
 
     private HttpResponse<String> direct(String address, String method, String path, String body, Duration timeout) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(timeout);
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RunClock.ChaosInterrupted(e);
+            return http.send(address, method, path, body, timeout);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw new RunClock.ChaosInterrupted(interrupted);
+            }
+            throw e;
         }
     }
 

@@ -1,6 +1,6 @@
 package io.undermoon.chaos;
 
-import io.undermoon.testkit.LocalCluster;
+import io.undermoon.local.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;

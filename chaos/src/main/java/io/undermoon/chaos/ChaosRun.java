@@ -1,6 +1,6 @@
 package io.undermoon.chaos;
 
-import io.undermoon.testkit.LocalCluster;
+import io.undermoon.local.LocalCluster;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

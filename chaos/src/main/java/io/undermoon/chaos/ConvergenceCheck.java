@@ -3,10 +3,12 @@ package io.undermoon.chaos;
 import io.undermoon.model.SlotHash;
 import io.undermoon.model.broker.ClusterInfo;
 import io.undermoon.model.broker.ClusterView;
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.Resp;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,11 +72,11 @@ final class ConvergenceCheck {
                 continue;
             }
             try {
-                String epoch = String.valueOf(Resp.command(p, "UMCTL", "GETEPOCH"));
-                if (!epoch.equals(":" + layout.epoch())) {
-                    out.add(name + ": proxy " + p + " has epoch " + epoch + ", the broker " + layout.epoch());
+                RespReply epoch = call(p, "UMCTL", "GETEPOCH");
+                if (!(epoch instanceof RespReply.Int e && e.value() == layout.epoch())) {
+                    out.add(name + ": proxy " + p + " has epoch " + epoch.text() + ", the broker " + layout.epoch());
                 }
-                String slots = compareSlots(layout, Resp.command(p, "CLUSTER", "SLOTS"));
+                String slots = compareSlots(layout, call(p, "CLUSTER", "SLOTS"));
                 if (slots != null) {
                     out.add(name + ": proxy " + p + " " + slots);
                 }
@@ -91,21 +93,28 @@ final class ConvergenceCheck {
         return out;
     }
 
+    private static RespReply call(String address, String... cmd) throws IOException {
+        try (BlockingRespClient c = BlockingRespClient.connect(address, Duration.ofSeconds(3))) {
+            return c.command(cmd);
+        }
+    }
+
     /** Null when the proxy's CLUSTER SLOTS gives every slot the broker's owner. */
-    static String compareSlots(ClusterLayout layout, Object reply) {
-        if (!(reply instanceof List<?> entries)) {
-            return "answers CLUSTER SLOTS with " + reply;
+    static String compareSlots(ClusterLayout layout, RespReply reply) {
+        if (!(reply instanceof RespReply.Array entries)) {
+            return "answers CLUSTER SLOTS with " + (reply instanceof RespReply.Error e ? e.message() : reply);
         }
         String[] seen = new String[SlotHash.SLOT_NUM];
-        for (Object e : entries) {
-            if (!(e instanceof List<?> entry) || entry.size() < 3 || !(entry.get(2) instanceof List<?> node) || node.size() < 2) {
+        for (RespReply e : entries.items()) {
+            if (!(e instanceof RespReply.Array entry) || entry.items().size() < 3
+                    || !(entry.items().get(0) instanceof RespReply.Int from) || !(entry.items().get(1) instanceof RespReply.Int to)
+                    || !(entry.items().get(2) instanceof RespReply.Array node) || node.items().size() < 2
+                    || !(node.items().get(1) instanceof RespReply.Int port)) {
                 return "answers a malformed CLUSTER SLOTS entry " + e;
             }
-            int from = Integer.parseInt(String.valueOf(entry.get(0)).substring(1));
-            int to = Integer.parseInt(String.valueOf(entry.get(1)).substring(1));
-            String owner = node.get(0) + ":" + String.valueOf(node.get(1)).substring(1);
-            for (int s = from; s <= to; s++) {
-                seen[s] = owner;
+            String owner = node.items().get(0).text() + ":" + port.value();
+            for (long s = from.value(); s <= to.value() && s < SlotHash.SLOT_NUM; s++) {
+                seen[(int) s] = owner;
             }
         }
         for (int s = 0; s < SlotHash.SLOT_NUM; s++) {

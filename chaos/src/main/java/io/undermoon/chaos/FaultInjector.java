@@ -1,7 +1,7 @@
 package io.undermoon.chaos;
 
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.RedisProcess;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,9 +1,10 @@
 package io.undermoon.chaos;
 
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.ProgramProcess;
-import io.undermoon.testkit.RedisProcess;
-import io.undermoon.testkit.Resp;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.local.ProgramProcess;
+import io.undermoon.process.RedisProcess;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
 import java.io.IOException;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -188,7 +189,7 @@ final class ProcessFaults {
 
     static boolean pong(String address) {
         try {
-            return "+PONG".equals(Resp.command(address, "PING"));
+            return call(address, "PING") instanceof RespReply.Simple s && s.text().equals("PONG");
         } catch (IOException e) {
             return false;
         }
@@ -196,7 +197,7 @@ final class ProcessFaults {
 
     private static boolean answers(String address) {
         try {
-            Resp.command(address, "CONFIG", "GET", "brokers");
+            call(address, "CONFIG", "GET", "brokers");
             return true;
         } catch (IOException e) {
             return false;
@@ -210,6 +211,12 @@ final class ProcessFaults {
                 throw new IllegalStateException("timed out waiting until " + what);
             }
             RunClock.sleep(100);
+        }
+    }
+
+    private static RespReply call(String address, String... cmd) throws IOException {
+        try (BlockingRespClient c = BlockingRespClient.connect(address, java.time.Duration.ofSeconds(3))) {
+            return c.command(cmd);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.undermoon.chaos;
 
-import io.undermoon.testkit.LocalCluster;
+import io.undermoon.local.LocalCluster;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

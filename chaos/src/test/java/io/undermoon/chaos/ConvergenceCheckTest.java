@@ -2,34 +2,40 @@ package io.undermoon.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.undermoon.resp.client.RespReply;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConvergenceCheckTest {
     private final ClusterLayout layout = ClusterLayout.of(Layouts.normal(3));
 
-    private static List<Object> entry(int from, int to, String host, int port) {
-        return List.of(":" + from, ":" + to, List.of(host, ":" + port, "id"));
+    private static RespReply entry(int from, int to, String host, int port) {
+        return new RespReply.Array(List.of(new RespReply.Int(from), new RespReply.Int(to),
+                new RespReply.Array(List.of(RespReply.bulk(host), new RespReply.Int(port), RespReply.bulk("id")))));
+    }
+
+    private static RespReply array(RespReply... items) {
+        return new RespReply.Array(List.of(items));
     }
 
     @Test
     void slotsAgreeWhenEveryRangeHasTheBrokersOwner() {
         ClusterLayout l = ClusterLayout.of(new io.undermoon.model.broker.ClusterView("c", 1, null, List.of(
                 Layouts.master("n1", "127.0.0.1:6001", 0, 8191), Layouts.master("n3", "127.0.0.1:6002", 8192, 16383))));
-        Object reply = List.of(entry(0, 8191, "127.0.0.1", 6001), entry(8192, 16383, "127.0.0.1", 6002));
+        RespReply reply = array(entry(0, 8191, "127.0.0.1", 6001), entry(8192, 16383, "127.0.0.1", 6002));
         assertThat(ConvergenceCheck.compareSlots(l, reply)).isNull();
-        Object split = List.of(entry(0, 100, "127.0.0.1", 6001), entry(101, 8191, "127.0.0.1", 6001),
+        RespReply split = array(entry(0, 100, "127.0.0.1", 6001), entry(101, 8191, "127.0.0.1", 6001),
                 entry(8192, 16383, "127.0.0.1", 6002));
         assertThat(ConvergenceCheck.compareSlots(l, split)).isNull();
     }
 
     @Test
     void aWrongOwnerAMissingRangeOrAnErrorIsADisagreement() {
-        Object wrongOwner = List.of(entry(0, 16383, "p1", 1));
+        RespReply wrongOwner = array(entry(0, 16383, "p1", 1));
         assertThat(ConvergenceCheck.compareSlots(layout, wrongOwner)).contains("slot 0").contains("p1:1");
-        Object missing = List.of(entry(0, 8191, "p1", 1));
+        RespReply missing = array(entry(0, 8191, "p1", 1));
         assertThat(ConvergenceCheck.compareSlots(layout, missing)).isNotNull();
-        assertThat(ConvergenceCheck.compareSlots(layout, "-ERR_CLUSTER_NOT_FOUND")).contains("ERR_CLUSTER_NOT_FOUND");
-        assertThat(ConvergenceCheck.compareSlots(layout, List.of(List.of(":0")))).contains("malformed");
+        assertThat(ConvergenceCheck.compareSlots(layout, new RespReply.Error("ERR_CLUSTER_NOT_FOUND"))).contains("ERR_CLUSTER_NOT_FOUND");
+        assertThat(ConvergenceCheck.compareSlots(layout, array(array(new RespReply.Int(0))))).contains("malformed");
     }
 }

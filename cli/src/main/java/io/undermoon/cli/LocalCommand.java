@@ -1,6 +1,6 @@
 package io.undermoon.cli;
 
-import io.undermoon.testkit.LocalCluster;
+import io.undermoon.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.undermoon.resp.client.BlockingRespClient;
 import io.undermoon.resp.client.RespReply;
-import io.undermoon.testkit.ChildProcesses;
-import io.undermoon.testkit.FreePorts;
+import io.undermoon.process.ChildProcesses;
+import io.undermoon.process.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.undermoon.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.RedisProcess;
-import io.undermoon.testkit.Repository;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.RedisProcess;
+import io.undermoon.process.Repository;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.undermoon.testkit.ChildProcesses;
-import io.undermoon.testkit.FreePorts;
+import io.undermoon.process.ChildProcesses;
+import io.undermoon.process.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

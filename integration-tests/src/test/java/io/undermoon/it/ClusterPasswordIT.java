@@ -3,8 +3,8 @@ package io.undermoon.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.Repository;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.Repository;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

@@ -13,7 +13,7 @@ import io.undermoon.model.config.ConfigSource;
 import io.undermoon.proxy.ProxyConfig;
 import io.undermoon.proxy.ServerProxy;
 import io.undermoon.testkit.Resp;
-import io.undermoon.testkit.fuzz.HangGuard;
+import io.undermoon.testsupport.fuzz.HangGuard;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

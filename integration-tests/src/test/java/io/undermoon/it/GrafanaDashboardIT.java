@@ -10,7 +10,7 @@ import io.undermoon.coordinator.Coordinator;
 import io.undermoon.coordinator.CoordinatorConfig;
 import io.undermoon.model.config.ConfigSource;
 import io.undermoon.testkit.PrometheusText;
-import io.undermoon.testkit.Repository;
+import io.undermoon.process.Repository;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -25,8 +25,8 @@ import org.w3c.dom.NodeList;
 /**
  * The module layering of ../shared/DESIGN.md, checked on the built main classes of every module:
  * {@code resp <- cluster-model <- {proxy, broker, coordinator} <- cli}, the programs meet only in
- * cluster-model and on the wire, and each module's pom declares exactly the project modules its
- * main code imports.
+ * cluster-model and on the wire, no production module imports test-only code (testkit,
+ * test-support), and each module's pom declares exactly the project modules its main code imports.
  */
 class LayeringTest {
     /** Each module's root package (main code only). */
@@ -38,6 +38,9 @@ class LayeringTest {
         MODULES.put("proxy", "io.undermoon.proxy");
         MODULES.put("broker", "io.undermoon.broker");
         MODULES.put("coordinator", "io.undermoon.coordinator");
+        MODULES.put("process", "io.undermoon.process");
+        MODULES.put("local", "io.undermoon.local");
+        MODULES.put("test-support", "io.undermoon.testsupport");
         MODULES.put("testkit", "io.undermoon.testkit");
         MODULES.put("chaos", "io.undermoon.chaos");
         MODULES.put("cli", "io.undermoon.cli");
@@ -77,6 +80,23 @@ class LayeringTest {
         noClasses().that().resideInAPackage("io.undermoon.coordinator..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.undermoon.proxy..", "io.undermoon.broker..",
                         "io.undermoon.cli..", "io.undermoon.chaos..")
+                .check(classes);
+    }
+
+    @Test
+    void noProductionModuleImportsTestOnlyCode() {
+        noClasses().that().resideInAnyPackage("io.undermoon.resp..", "io.undermoon.model..", "io.undermoon.proxy..",
+                        "io.undermoon.broker..", "io.undermoon.coordinator..", "io.undermoon.process..",
+                        "io.undermoon.local..", "io.undermoon.chaos..", "io.undermoon.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.undermoon.testkit..", "io.undermoon.testsupport..")
+                .check(classes);
+    }
+
+    @Test
+    void theLocalSystemAndTheProcessesKnowNoProgram() {
+        noClasses().that().resideInAnyPackage("io.undermoon.process..", "io.undermoon.local..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.undermoon.proxy..", "io.undermoon.broker..",
+                        "io.undermoon.coordinator..", "io.undermoon.cli..", "io.undermoon.chaos..")
                 .check(classes);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.undermoon.proxy.ServerProxy;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.time.Duration;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.undermoon.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.undermoon.testkit.ChildProcesses;
-import io.undermoon.testkit.Repository;
+import io.undermoon.process.ChildProcesses;
+import io.undermoon.process.Repository;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.undermoon.model.SlotHash;
 import io.undermoon.proxy.ServerProxy;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.time.Duration;
 import java.util.ArrayList;

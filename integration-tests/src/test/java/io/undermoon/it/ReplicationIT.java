@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.undermoon.proxy.ServerProxy;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.Repository;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.Repository;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

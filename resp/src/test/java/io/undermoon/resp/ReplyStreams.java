@@ -23,7 +23,7 @@ public final class ReplyStreams {
     public record Encoded(byte[] bytes, String value) {
         @Override
         public String toString() {
-            return io.undermoon.testkit.fuzz.Printable.bytes(bytes, 200);
+            return io.undermoon.testsupport.fuzz.Printable.bytes(bytes, 200);
         }
     }
 

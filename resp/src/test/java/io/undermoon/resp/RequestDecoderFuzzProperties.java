@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.undermoon.resp.RequestStreams.Cmd;
-import io.undermoon.testkit.fuzz.Allocation;
-import io.undermoon.testkit.fuzz.ByteMutator;
-import io.undermoon.testkit.fuzz.Chunks;
-import io.undermoon.testkit.fuzz.HangGuard;
-import io.undermoon.testkit.fuzz.Printable;
+import io.undermoon.testsupport.fuzz.Allocation;
+import io.undermoon.testsupport.fuzz.ByteMutator;
+import io.undermoon.testsupport.fuzz.Chunks;
+import io.undermoon.testsupport.fuzz.HangGuard;
+import io.undermoon.testsupport.fuzz.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -128,7 +128,7 @@ class RequestDecoderTest {
         RequestDecoder<Request> d = new RequestDecoder<>(RespLimits.DEFAULT, Request::new);
         ByteBuf header = Unpooled.copiedBuffer("*1048576\r\n$3\r\nabc\r\n", StandardCharsets.US_ASCII);
         try {
-            long allocated = io.undermoon.testkit.fuzz.Allocation.measure(() -> d.decode(header));
+            long allocated = io.undermoon.testsupport.fuzz.Allocation.measure(() -> d.decode(header));
             assertThat(allocated).isLessThan(64 * 1024);
         } finally {
             header.release();

@@ -18,7 +18,7 @@ final class RequestStreams {
     record Cmd(List<byte[]> args, Form form) {
         @Override
         public String toString() {
-            return form + " " + args.stream().map(a -> io.undermoon.testkit.fuzz.Printable.bytes(a, 80)).toList();
+            return form + " " + args.stream().map(a -> io.undermoon.testsupport.fuzz.Printable.bytes(a, 80)).toList();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.undermoon.testkit;
 
+import io.undermoon.process.ChildProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

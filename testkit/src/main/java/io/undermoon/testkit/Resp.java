@@ -1,44 +1,32 @@
 package io.undermoon.testkit;
 
-import java.io.ByteArrayOutputStream;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tiny RESP client for fixtures: sends one command and returns the reply as text (simple and
- * error lines as "+..." / "-...", integers as ":n", bulk strings as their content or null, arrays
- * as a List). For readiness checks and assertions, not for data traffic.
+ * One command on a fresh connection of resp's {@link BlockingRespClient}, its reply rendered for
+ * short assertions: simple and error lines as {@code "+..."} / {@code "-..."}, integers as
+ * {@code ":n"}, bulk strings as their text (null for nil), arrays as a List. For readiness checks
+ * and assertions, not for data traffic.
  */
 public final class Resp {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
     private Resp() {}
 
     public static Object command(String address, String... args) throws IOException {
-        int i = address.lastIndexOf(':');
-        return command(address.substring(0, i), Integer.parseInt(address.substring(i + 1)), args);
+        try (BlockingRespClient c = BlockingRespClient.connect(address, TIMEOUT)) {
+            return render(c.command(args));
+        }
     }
 
     public static Object command(String host, int port, String... args) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 2000);
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (String a : args) {
-                byte[] p = a.getBytes(StandardCharsets.UTF_8);
-                b.writeBytes(("$" + p.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                b.writeBytes(p);
-                b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(b.toByteArray());
-            out.flush();
-            return read(s.getInputStream());
+        try (BlockingRespClient c = BlockingRespClient.connect(host, port, TIMEOUT)) {
+            return render(c.command(args));
         }
     }
 
@@ -55,50 +43,19 @@ public final class Resp {
         return String.valueOf(r);
     }
 
-    private static Object read(InputStream in) throws IOException {
-        String line = line(in);
-        if (line.isEmpty()) {
-            throw new IOException("empty reply line");
-        }
-        char t = line.charAt(0);
-        switch (t) {
-            case '+', '-', ':':
-                return line;
-            case '$': {
-                int n = Integer.parseInt(line.substring(1));
-                if (n < 0) {
-                    return null;
-                }
-                byte[] data = in.readNBytes(n + 2);
-                return new String(data, 0, n, StandardCharsets.UTF_8);
+    /** The rendering described above. */
+    public static Object render(RespReply reply) {
+        return switch (reply) {
+            case RespReply.Simple s -> "+" + s.text();
+            case RespReply.Error e -> "-" + e.message();
+            case RespReply.Int i -> ":" + i.value();
+            case RespReply.Bulk b -> b.text();
+            case RespReply.Nil n -> null;
+            case RespReply.Array a -> {
+                List<Object> items = new ArrayList<>(a.items().size());
+                a.items().forEach(item -> items.add(render(item)));
+                yield items;
             }
-            case '*': {
-                int n = Integer.parseInt(line.substring(1));
-                if (n < 0) {
-                    return null;
-                }
-                List<Object> items = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    items.add(read(in));
-                }
-                return items;
-            }
-            default:
-                throw new IOException("unexpected reply: " + line);
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                sb.append((char) c);
-            }
-        }
-        if (c == -1 && sb.isEmpty()) {
-            throw new IOException("connection closed");
-        }
-        return sb.toString();
+        };
     }
 }

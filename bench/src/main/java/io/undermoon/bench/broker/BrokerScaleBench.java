@@ -3,7 +3,7 @@ package io.undermoon.bench.broker;
 import io.undermoon.broker.MemBroker;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.model.config.ConfigSource;
-import io.undermoon.testkit.EtcdCluster;
+import io.undermoon.process.EtcdCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,8 +1,8 @@
 package io.undermoon.bench.system;
 
 import io.undermoon.resp.client.BlockingRespClient;
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.Repository;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.Repository;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

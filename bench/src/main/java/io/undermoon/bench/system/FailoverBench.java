@@ -1,7 +1,7 @@
 package io.undermoon.bench.system;
 
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.Repository;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.Repository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

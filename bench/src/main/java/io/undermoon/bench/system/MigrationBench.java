@@ -2,9 +2,9 @@ package io.undermoon.bench.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.undermoon.testkit.LocalCluster;
-import io.undermoon.testkit.RedisProcess;
-import io.undermoon.testkit.Repository;
+import io.undermoon.local.LocalCluster;
+import io.undermoon.process.RedisProcess;
+import io.undermoon.process.Repository;
 import io.undermoon.testkit.Resp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.undermoon.bench.system;
 
 import io.undermoon.model.SlotHash;
-import io.undermoon.testkit.LocalCluster;
+import io.undermoon.local.LocalCluster;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

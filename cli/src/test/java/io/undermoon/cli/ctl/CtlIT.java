@@ -7,7 +7,7 @@ import io.undermoon.broker.MemBroker;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.model.Json;
 import io.undermoon.model.config.ConfigSource;
-import io.undermoon.testkit.FreePorts;
+import io.undermoon.process.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;

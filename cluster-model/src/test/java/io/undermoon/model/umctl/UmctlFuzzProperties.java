@@ -2,9 +2,9 @@ package io.undermoon.model.umctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.undermoon.testkit.fuzz.Allocation;
-import io.undermoon.testkit.fuzz.ByteMutator;
-import io.undermoon.testkit.fuzz.HangGuard;
+import io.undermoon.testsupport.fuzz.Allocation;
+import io.undermoon.testsupport.fuzz.ByteMutator;
+import io.undermoon.testsupport.fuzz.HangGuard;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

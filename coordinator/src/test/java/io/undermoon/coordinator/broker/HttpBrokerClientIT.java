@@ -19,7 +19,7 @@ import io.undermoon.model.broker.MigrationTaskMeta;
 import io.undermoon.model.broker.ProxyView;
 import io.undermoon.model.broker.ReplicaSyncState;
 import io.undermoon.model.config.ConfigSource;
-import io.undermoon.testkit.FreePorts;
+import io.undermoon.process.FreePorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

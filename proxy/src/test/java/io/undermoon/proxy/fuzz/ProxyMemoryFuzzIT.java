@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.undermoon.proxy.fuzz.MemoryGauge.Reading;
 import io.undermoon.testkit.Resp;
-import io.undermoon.testkit.fuzz.ByteMutator;
-import io.undermoon.testkit.fuzz.FuzzBudget;
+import io.undermoon.testsupport.fuzz.ByteMutator;
+import io.undermoon.testsupport.fuzz.FuzzBudget;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -276,7 +276,7 @@ class ProxyMemoryFuzzIT {
             return "skipped (blocking command)";
         }
         String input0 = preview(input);
-        String outcome = StreamExchange.exchange(proxy.port(), io.undermoon.testkit.fuzz.Chunks.split(input, rnd, 4096), expected,
+        String outcome = StreamExchange.exchange(proxy.port(), io.undermoon.testsupport.fuzz.Chunks.split(input, rnd, 4096), expected,
                 input0);
         return (kind == 0 ? "mutated stream" : kind == 1 ? "random bytes" : kind == 3 ? "long line" : "pipeline") + ": " + outcome;
     }

@@ -2,10 +2,10 @@ package io.undermoon.proxy.fuzz;
 
 import io.undermoon.proxy.fuzz.ClientStreams.Cmd;
 import io.undermoon.proxy.fuzz.ClientStreams.Decoded;
-import io.undermoon.testkit.fuzz.ByteMutator;
-import io.undermoon.testkit.fuzz.Chunks;
-import io.undermoon.testkit.fuzz.HangGuard;
-import io.undermoon.testkit.fuzz.Printable;
+import io.undermoon.testsupport.fuzz.ByteMutator;
+import io.undermoon.testsupport.fuzz.Chunks;
+import io.undermoon.testsupport.fuzz.HangGuard;
+import io.undermoon.testsupport.fuzz.Printable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

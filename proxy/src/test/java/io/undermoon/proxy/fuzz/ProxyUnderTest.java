@@ -6,7 +6,7 @@ import io.undermoon.model.config.ConfigSource;
 import io.undermoon.proxy.ProxyConfig;
 import io.undermoon.proxy.ServerProxy;
 import io.undermoon.resp.RespLimits;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.util.HashMap;
 import java.util.Map;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.undermoon.model.Range;
 import io.undermoon.model.RangeList;
-import io.undermoon.testkit.FreePorts;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.FreePorts;
+import io.undermoon.process.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

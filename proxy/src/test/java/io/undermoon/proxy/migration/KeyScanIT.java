@@ -7,7 +7,7 @@ import io.undermoon.model.Range;
 import io.undermoon.model.RangeList;
 import io.undermoon.model.SlotHash;
 import io.undermoon.model.umctl.MigrationTask;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

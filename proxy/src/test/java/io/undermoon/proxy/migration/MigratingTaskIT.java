@@ -11,7 +11,7 @@ import io.undermoon.model.config.ConfigSource;
 import io.undermoon.model.umctl.MigrationTask;
 import io.undermoon.proxy.ProxyConfig;
 import io.undermoon.proxy.ServerProxy;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import io.undermoon.testkit.Resp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

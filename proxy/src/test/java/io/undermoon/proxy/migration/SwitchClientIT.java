@@ -9,7 +9,7 @@ import io.undermoon.proxy.ProxyConfig;
 import io.undermoon.proxy.ServerProxy;
 import io.undermoon.resp.client.BlockingRespClient;
 import io.undermoon.resp.client.RespReply;
-import io.undermoon.testkit.FreePorts;
+import io.undermoon.process.FreePorts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

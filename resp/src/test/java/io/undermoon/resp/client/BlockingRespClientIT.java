@@ -5,8 +5,8 @@ import io.undermoon.resp.RespProtocolException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.undermoon.testkit.FreePorts;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.FreePorts;
+import io.undermoon.process.RedisProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.undermoon.resp.ReplyStreams;
 import io.undermoon.resp.ReplyStreams.Encoded;
-import io.undermoon.testkit.fuzz.Allocation;
-import io.undermoon.testkit.fuzz.ByteMutator;
-import io.undermoon.testkit.fuzz.HangGuard;
-import io.undermoon.testkit.fuzz.Printable;
+import io.undermoon.testsupport.fuzz.Allocation;
+import io.undermoon.testsupport.fuzz.ByteMutator;
+import io.undermoon.testsupport.fuzz.HangGuard;
+import io.undermoon.testsupport.fuzz.Printable;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -102,7 +102,7 @@ class RespReplyReaderTest {
     void aDeclaredBulkCostsNothingUntilItArrives() throws Exception {
         RespReplyReader r = new RespReplyReader(new ByteArrayInputStream("$67108864\r\nabc".getBytes(StandardCharsets.US_ASCII)),
                 RespLimits.REPLIES);
-        long allocated = io.undermoon.testkit.fuzz.Allocation.measure(() ->
+        long allocated = io.undermoon.testsupport.fuzz.Allocation.measure(() ->
                 assertThatThrownBy(r::read).isInstanceOf(EOFException.class));
         assertThat(allocated).isLessThan(1 << 20);
         byte[] big = new byte[300_000];

@@ -1,4 +1,4 @@
-package io.undermoon.testkit.fuzz;
+package io.undermoon.testsupport.fuzz;
 
 import java.lang.management.ManagementFactory;
 

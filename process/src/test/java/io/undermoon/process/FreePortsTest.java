@@ -1,4 +1,4 @@
-package io.undermoon.testkit;
+package io.undermoon.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

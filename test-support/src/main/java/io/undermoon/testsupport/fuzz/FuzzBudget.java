@@ -1,4 +1,4 @@
-package io.undermoon.testkit.fuzz;
+package io.undermoon.testsupport.fuzz;
 
 /**
  * How many inputs a fuzz test generates outside jqwik's tries (which {@code -Djqwik.tries.default}

@@ -1,4 +1,4 @@
-package io.undermoon.testkit;
+package io.undermoon.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.undermoon.testkit;
+package io.undermoon.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,12 @@
-package io.undermoon.testkit;
+package io.undermoon.local;
 
+import io.undermoon.process.EtcdCluster;
+import io.undermoon.process.FreePorts;
+import io.undermoon.process.RedisProcess;
+import io.undermoon.resp.client.BlockingRespClient;
+import io.undermoon.resp.client.RespReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,7 +224,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Builder config;
     private final Path dataDir;
     private final Path logDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final BrokerHttp http = new BrokerHttp(Duration.ofSeconds(2));
     private final List<ProxyNode> proxies = new ArrayList<>();
     private final List<ProgramProcess> coordinators = new ArrayList<>();
     private final List<String> coordinatorAddresses = new ArrayList<>();
@@ -333,8 +335,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** POST /api/v3/proxies/meta; 409 (already registered) is fine. */
     public void registerProxy(ProxyNode p) {
-        String body = "{\"proxy_address\":\"" + p.address() + "\",\"nodes\":[\"" + p.redis1().address() + "\",\""
-                + p.redis2().address() + "\"],\"host\":\"" + p.host() + "\"}";
+        String body = BrokerHttp.json(Map.of("proxy_address", p.address(),
+                "nodes", List.of(p.redis1().address(), p.redis2().address()), "host", p.host()));
         int status = http("POST", "/api/v3/proxies/meta", body).statusCode();
         if (status != 200 && status != 409) {
             throw new IllegalStateException("registering " + p.address() + " failed with HTTP " + status);
@@ -343,7 +345,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** POST /api/v3/clusters/meta/<name> with the node number. */
     public void createCluster(String name, int nodes) {
-        HttpResponse<String> r = http("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\":" + nodes + "}");
+        HttpResponse<String> r = http("POST", "/api/v3/clusters/meta/" + name, BrokerHttp.json(Map.of("node_number", nodes)));
         if (r.statusCode() != 200) {
             throw new IllegalStateException("creating cluster " + name + " failed: HTTP " + r.statusCode() + " " + r.body());
         }
@@ -370,21 +372,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A call to one broker. */
     public HttpResponse<String> http(String broker, String method, String path, String jsonBody) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + broker + path))
-                .timeout(Duration.ofSeconds(60));
-        if (jsonBody != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return http.send(broker, method, path, jsonBody, Duration.ofSeconds(60));
     }
 
     /**
@@ -403,12 +391,13 @@ public final class LocalCluster implements AutoCloseable {
                 continue;
             }
             try {
-                Object list = Resp.command(p.address(), "UMCTL", "LISTCLUSTER");
-                if (!(list instanceof List<?> l) || l.isEmpty() || !name.equals(l.get(0))) {
+                RespReply list = call(p.address(), "UMCTL", "LISTCLUSTER");
+                if (!(list instanceof RespReply.Array l) || l.items().isEmpty() || !name.equals(l.items().get(0).text())) {
                     continue;
                 }
-                String info = String.valueOf(Resp.command(p.address(), "CLUSTER", "INFO"));
-                if (info.contains("cluster_state:ok") && ":1".equals(Resp.command(p.address(), "UMCTL", "READY"))) {
+                String info = call(p.address(), "CLUSTER", "INFO").text();
+                if (info != null && info.contains("cluster_state:ok")
+                        && call(p.address(), "UMCTL", "READY") instanceof RespReply.Int ready && ready.value() == 1) {
                     out.add(p);
                 }
             } catch (IOException e) {
@@ -428,7 +417,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private static boolean pong(String address) {
         try {
-            return "+PONG".equals(Resp.command(address, "PING"));
+            return call(address, "PING") instanceof RespReply.Simple s && s.text().equals("PONG");
         } catch (IOException e) {
             return false;
         }
@@ -436,10 +425,17 @@ public final class LocalCluster implements AutoCloseable {
 
     private static boolean answers(String address, String... cmd) {
         try {
-            Resp.command(address, cmd);
+            call(address, cmd);
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** One command on a fresh connection (readiness checks), at most 5 s. */
+    private static RespReply call(String address, String... cmd) throws IOException {
+        try (BlockingRespClient c = BlockingRespClient.connect(address, Duration.ofSeconds(5))) {
+            return c.command(cmd);
         }
     }
 

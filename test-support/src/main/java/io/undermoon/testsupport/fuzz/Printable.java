@@ -1,4 +1,4 @@
-package io.undermoon.testkit.fuzz;
+package io.undermoon.testsupport.fuzz;
 
 /** Bytes as readable text for failure messages: printable ASCII as is, the rest as \xNN. */
 public final class Printable {
