@@ -12,6 +12,7 @@ import io.undermoon.coordinator.broker.HttpBrokerClient;
 import io.undermoon.coordinator.loop.RoundLoop;
 import io.undermoon.coordinator.testing.BrokerHttp;
 import io.undermoon.coordinator.testing.FakeProxy;
+import io.undermoon.testkit.ScriptedProxy;
 import io.undermoon.model.SlotRange;
 import io.undermoon.model.SlotRangeTag;
 import io.undermoon.model.broker.ClusterView;
@@ -62,7 +63,7 @@ class MigrationCommitIT {
     void aFinishedTaskIsCommittedAndPushedToTheDestinationBeforeTheSource() throws Exception {
         MemBroker broker = keep(MemBroker.start(BrokerConfig.from(ConfigSource.of(Map.of("address", "127.0.0.1:0")))));
         BrokerHttp http = keep(new BrokerHttp(broker.address()));
-        List<FakeProxy.Logged> log = new ArrayList<>();
+        List<ScriptedProxy.Logged> log = new ArrayList<>();
         List<FakeProxy> fakes = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             FakeProxy f = keep(new FakeProxy(log));
@@ -120,10 +121,10 @@ class MigrationCommitIT {
     }
 
     /** "SETREPL addr" / "SETCLUSTER addr" of the pushes at {@code epoch} logged since {@code from}, in order. */
-    private static List<String> pushesAtEpoch(List<FakeProxy.Logged> log, int from, long epoch) {
+    private static List<String> pushesAtEpoch(List<ScriptedProxy.Logged> log, int from, long epoch) {
         List<String> out = new ArrayList<>();
         synchronized (log) {
-            for (FakeProxy.Logged l : log.subList(from, log.size())) {
+            for (ScriptedProxy.Logged l : log.subList(from, log.size())) {
                 List<String> cmd = l.command();
                 if (cmd.size() > 3 && cmd.get(0).equals("UMCTL")) {
                     String sub = cmd.get(1);
@@ -137,9 +138,9 @@ class MigrationCommitIT {
         return out;
     }
 
-    private static List<String> firstSetCluster(List<FakeProxy.Logged> log, int from, String proxy, long epoch) {
+    private static List<String> firstSetCluster(List<ScriptedProxy.Logged> log, int from, String proxy, long epoch) {
         synchronized (log) {
-            for (FakeProxy.Logged l : log.subList(from, log.size())) {
+            for (ScriptedProxy.Logged l : log.subList(from, log.size())) {
                 List<String> cmd = l.command();
                 if (l.proxy().equals(proxy) && cmd.size() > 3 && cmd.get(1).equals("SETCLUSTER")
                         && Long.parseLong(cmd.get(3)) == epoch) {
