@@ -1,5 +1,6 @@
 package io.undermoon.it;
 
+import io.undermoon.testkit.ClusterProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.undermoon.local.LocalCluster;
@@ -37,7 +38,7 @@ class BrokerLossIT {
             for (LocalCluster.ProxyNode p : serving) {
                 for (RedisProcess r : List.of(p.redis1(), p.redis2())) {
                     lc.await("the replica of " + r.address() + " caught up", Duration.ofSeconds(60),
-                            () -> FailoverIT.replicaCaughtUp(r));
+                            () -> ClusterProbe.replicaCaughtUp(r));
                 }
             }
             long epochBefore = epoch(lc, lc.brokerAddresses().get(1));

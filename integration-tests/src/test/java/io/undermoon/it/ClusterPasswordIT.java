@@ -1,5 +1,7 @@
 package io.undermoon.it;
 
+import java.util.Map;
+import io.undermoon.local.BrokerHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +38,7 @@ class ClusterPasswordIT {
 
     private static void create(LocalCluster lc, String name, String password) {
         HttpResponse<String> r = lc.http("POST", "/api/v3/clusters/meta/" + name,
-                "{\"node_number\":4,\"config\":{\"password\":\"" + password + "\"}}");
+                BrokerHttp.json(Map.of("node_number", 4, "config", Map.of("password", password))));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
@@ -46,7 +48,7 @@ class ClusterPasswordIT {
                 .runtime(LocalCluster.Runtime.ofRepository(Repository.root())).start()) {
             // an invalid password is refused with a clear error that does not echo it
             HttpResponse<String> bad = lc.http("POST", "/api/v3/clusters/meta/alpha",
-                    "{\"node_number\":4,\"config\":{\"password\":\"has space\"}}");
+                    BrokerHttp.json(Map.of("node_number", 4, "config", Map.of("password", "has space"))));
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("INVALID_CONFIG").doesNotContain("has space");
             assertThat(lc.http("GET", "/api/v3/clusters/meta/alpha", null).body()).isEqualTo("{\"cluster\":null}");

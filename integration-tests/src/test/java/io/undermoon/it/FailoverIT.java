@@ -1,5 +1,6 @@
 package io.undermoon.it;
 
+import io.undermoon.testkit.ClusterProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.undermoon.local.LocalCluster;
@@ -47,7 +48,7 @@ class FailoverIT {
             // Wait for every master of the cluster to have an online replica at its offset.
             for (LocalCluster.ProxyNode p : serving) {
                 for (RedisProcess r : List.of(p.redis1(), p.redis2())) {
-                    lc.await("the replica of " + r.address() + " caught up", Duration.ofSeconds(60), () -> replicaCaughtUp(r));
+                    lc.await("the replica of " + r.address() + " caught up", Duration.ofSeconds(60), () -> ClusterProbe.replicaCaughtUp(r));
                 }
             }
 
@@ -84,40 +85,12 @@ class FailoverIT {
             LocalCluster.ProxyNode replacement = lc.servingProxies("mycluster").stream()
                     .filter(p -> !serving.contains(p)).findFirst().orElseThrow();
             RedisProcess replicaRedis = replacement.redis1();
-            String before = role(replicaRedis);
+            String before = ClusterProbe.role(replicaRedis);
             assertThat(before).startsWith("replica of ");
             replicaRedis.restart();
             lc.await("the restarted Redis is a replica again", Duration.ofSeconds(30),
-                    () -> before.equals(role(replicaRedis)));
+                    () -> before.equals(ClusterProbe.role(replicaRedis)));
         }
     }
 
-    /** True for a replica, or a master whose replica is online at the master's replication offset. */
-    static boolean replicaCaughtUp(RedisProcess r) {
-        try {
-            String info = String.valueOf(Resp.command(r.address(), "INFO", "replication"));
-            if (info.contains("role:slave")) {
-                return true;
-            }
-            long offset = info.lines().filter(l -> l.startsWith("master_repl_offset:"))
-                    .mapToLong(l -> Long.parseLong(l.substring(19).strip())).findFirst().orElse(-1);
-            return info.lines().filter(l -> l.startsWith("slave0:")).anyMatch(l ->
-                    l.contains("state=online") && l.contains(",offset=" + offset + ","));
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    static String role(RedisProcess r) {
-        try {
-            String info = String.valueOf(Resp.command(r.address(), "INFO", "replication"));
-            String role = info.lines().filter(l -> l.startsWith("role:")).findFirst().orElse("role:?").substring(5).strip();
-            if (role.equals("slave")) {
-                return "replica of " + info.lines().filter(l -> l.startsWith("master_port:")).findFirst().orElse("?").substring(12).strip();
-            }
-            return role;
-        } catch (Exception e) {
-            return "unreachable";
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.undermoon.it;
 
+import io.undermoon.local.BrokerHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,11 +46,11 @@ class GrafanaDashboardIT {
              HttpClient http = HttpClient.newHttpClient()) {
             String api = "http://" + broker.address() + "/api/v3";
             for (int k = 0; k < 4; k++) {
-                send(http, "POST", api + "/proxies/meta", "{\"proxy_address\":\"127.0.0.1:" + (16000 + k) + "\",\"nodes\":[\"127.0.0.1:"
-                        + (17000 + 2 * k) + "\",\"127.0.0.1:" + (17001 + 2 * k) + "\"],\"host\":\"h" + (k % 2) + "\"}");
+                send(http, "POST", api + "/proxies/meta", BrokerHttp.json(Map.of("proxy_address", "127.0.0.1:" + (16000 + k),
+                        "nodes", List.of("127.0.0.1:" + (17000 + 2 * k), "127.0.0.1:" + (17001 + 2 * k)), "host", "h" + (k % 2))));
             }
-            send(http, "POST", api + "/clusters/meta/c1", "{\"node_number\":4}");
-            send(http, "PATCH", api + "/clusters/nodes/c1", "{\"node_number\":4}");
+            send(http, "POST", api + "/clusters/meta/c1", BrokerHttp.json(Map.of("node_number", 4)));
+            send(http, "PATCH", api + "/clusters/nodes/c1", BrokerHttp.json(Map.of("node_number", 4)));
             send(http, "POST", api + "/clusters/migrations/expand/c1", null);
             send(http, "POST", api + "/failures/127.0.0.1:16000/r1", null);
             try (Coordinator c = Coordinator.start(CoordinatorConfig.from(ConfigSource.of(Map.of("address", "127.0.0.1:0",

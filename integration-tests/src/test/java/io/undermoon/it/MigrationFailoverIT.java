@@ -1,5 +1,6 @@
 package io.undermoon.it;
 
+import io.undermoon.testkit.ClusterProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -104,7 +105,7 @@ class MigrationFailoverIT {
     private static void promote(RedisProcess replica, RedisProcess master) throws Exception {
         // WAIT on a fresh connection (no writes of its own) returns at once: wait for the offsets
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!FailoverIT.replicaCaughtUp(master)) {
+        while (!ClusterProbe.replicaCaughtUp(master)) {
             assertThat(System.nanoTime()).as("the replica caught up within 10 s").isLessThan(deadline);
             Thread.sleep(10);
         }

@@ -1,5 +1,6 @@
 package io.undermoon.it;
 
+import io.undermoon.testkit.ClusterProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -14,17 +15,6 @@ import redis.clients.jedis.Jedis;
 /** UMCTL SETREPL turns into real Redis replication, re-asserted after a Redis restart. */
 class ReplicationIT {
 
-    private static String role(RedisProcess r) {
-        try (Jedis j = new Jedis("127.0.0.1", r.port())) {
-            String info = j.info("replication");
-            String role = info.lines().filter(l -> l.startsWith("role:")).findFirst().orElseThrow().substring(5);
-            if (role.equals("slave")) {
-                String port = info.lines().filter(l -> l.startsWith("master_port:")).findFirst().orElseThrow().substring(12);
-                return "replica of " + port;
-            }
-            return role;
-        }
-    }
 
     @Test
     void setReplMakesMastersAndReplicasAndSurvivesRestarts() throws Exception {
@@ -38,8 +28,8 @@ class ReplicationIT {
                 assertThat(TwoProxyCluster.inline(port, "UMCTL SETCLUSTER v2 1 NOFLAG c " + a.address() + " 1 0-16383"))
                         .isEqualTo("+OK");
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    assertThat(role(a)).isEqualTo("master");
-                    assertThat(role(b)).isEqualTo("replica of " + a.port());
+                    assertThat(ClusterProbe.role(a)).isEqualTo("master");
+                    assertThat(ClusterProbe.role(b)).isEqualTo("replica of " + a.port());
                 });
                 try (Jedis client = new Jedis("127.0.0.1", port)) {
                     await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
@@ -58,7 +48,7 @@ class ReplicationIT {
 
                 // a restarted replica gets its role back
                 b.restart();
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(role(b)).isEqualTo("replica of " + a.port()));
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ClusterProbe.role(b)).isEqualTo("replica of " + a.port()));
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                     try (Jedis j = new Jedis("127.0.0.1", b.port())) {
                         assertThat(j.get("k")).isEqualTo("v1");
@@ -71,8 +61,8 @@ class ReplicationIT {
                 assertThat(TwoProxyCluster.inline(port, "UMCTL SETCLUSTER v2 3 NOFLAG c " + b.address() + " 1 0-16383"))
                         .isEqualTo("+OK");
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    assertThat(role(b)).isEqualTo("master");
-                    assertThat(role(a)).isEqualTo("replica of " + b.port());
+                    assertThat(ClusterProbe.role(b)).isEqualTo("master");
+                    assertThat(ClusterProbe.role(a)).isEqualTo("replica of " + b.port());
                 });
                 try (Jedis client = new Jedis("127.0.0.1", port)) {
                     await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
@@ -104,16 +94,16 @@ class ReplicationIT {
                 assertThat(TwoProxyCluster.inline(port, "UMCTL SETREPL 1 NOFLAG master c " + a.address() + " 1 " + b.address()
                         + " " + self + " replica c " + b.address() + " 1 " + a.address() + " " + self)).isEqualTo("+OK");
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    assertThat(role(a)).isEqualTo("master");
-                    assertThat(role(b)).isEqualTo("replica of " + a.port());
+                    assertThat(ClusterProbe.role(a)).isEqualTo("master");
+                    assertThat(ClusterProbe.role(b)).isEqualTo("replica of " + a.port());
                 });
                 b.restart();
-                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(role(b)).isEqualTo("replica of " + a.port()));
+                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(ClusterProbe.role(b)).isEqualTo("replica of " + a.port()));
                 // a master turned into a replica behind the proxy's back is promoted again as quickly
                 try (Jedis j = new Jedis("127.0.0.1", a.port())) {
                     j.replicaof("127.0.0.1", b.port());
                 }
-                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(role(a)).isEqualTo("master"));
+                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(ClusterProbe.role(a)).isEqualTo("master"));
             } finally {
                 proxy.close();
             }

@@ -1,5 +1,6 @@
 package io.undermoon.it;
 
+import io.undermoon.testkit.ClusterProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

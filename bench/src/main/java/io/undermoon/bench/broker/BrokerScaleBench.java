@@ -1,12 +1,10 @@
 package io.undermoon.bench.broker;
 
+import io.undermoon.local.BrokerHttp;
 import io.undermoon.broker.MemBroker;
 import io.undermoon.broker.config.BrokerConfig;
 import io.undermoon.model.config.ConfigSource;
 import io.undermoon.process.EtcdCluster;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +29,12 @@ import java.util.Random;
  */
 public final class BrokerScaleBench {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final BrokerHttp http = new BrokerHttp(Duration.ofSeconds(5));
+    private final String address;
 
     private BrokerScaleBench(String address) {
-        this.base = "http://" + address + "/api/v3";
+        this.address = address;
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,13 +70,13 @@ public final class BrokerScaleBench {
                 String ip = "10." + (host / 250) + "." + (host % 250) + "." + (1 + i / hosts % 250);
                 String p = ip + ":" + (6000 + i / hosts / 250);
                 addresses.add(p);
-                b.expect(200, b.send("POST", "/proxies/meta", "{\"proxy_address\": \"" + p + "\", \"nodes\": [\"" + ip + ":7000\", \""
-                        + ip + ":7001\"], \"host\": \"host" + host + "\"}"));
+                b.expect(200, b.send("POST", "/proxies/meta", BrokerHttp.json(Map.of("proxy_address", p,
+                        "nodes", List.of(ip + ":7000", ip + ":7001"), "host", "host" + host))));
             }
             long[] fill = new long[clusters];
             for (int c = 0; c < clusters; c++) {
                 long t = System.nanoTime();
-                b.expect(200, b.send("POST", "/clusters/meta/cluster" + c, "{\"node_number\": " + clusterNodes + "}"));
+                b.expect(200, b.send("POST", "/clusters/meta/cluster" + c, BrokerHttp.json(Map.of("node_number", clusterNodes))));
                 fill[c] = System.nanoTime() - t;
             }
             // at full size: create a 4-node cluster on the spare proxies and delete it again
@@ -86,7 +84,7 @@ public final class BrokerScaleBench {
             long[] createFull = new long[rounds];
             for (int i = 0; i < rounds; i++) {
                 long t = System.nanoTime();
-                b.expect(200, b.send("POST", "/clusters/meta/extra", "{\"node_number\": 4}"));
+                b.expect(200, b.send("POST", "/clusters/meta/extra", BrokerHttp.json(Map.of("node_number", 4))));
                 createFull[i] = System.nanoTime() - t;
                 b.expect(200, b.send("DELETE", "/clusters/meta/extra", null));
             }
@@ -142,8 +140,7 @@ public final class BrokerScaleBench {
     }
 
     private HttpResponse<String> root(String address, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(address, "GET", path, null, TIMEOUT);
     }
 
     private long[] measure(int samples, java.util.function.Supplier<String> path) throws Exception {
@@ -173,13 +170,8 @@ public final class BrokerScaleBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(String method, String path, String body) {
+        return http.send(address, method, "/api/v3" + path, body, TIMEOUT);
     }
 
     private void expect(int status, HttpResponse<String> r) {

@@ -1,5 +1,6 @@
 package io.undermoon.bench.system;
 
+import io.undermoon.testkit.ClusterProbe;
 import io.undermoon.local.LocalCluster;
 import io.undermoon.process.Repository;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class BrokerLossBench {
                     }
                 });
                 long c = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                lc.await("all slots writable", Duration.ofSeconds(120), () -> Probes.allSlotsWritable(lc));
+                lc.await("all slots writable", Duration.ofSeconds(120), () -> ClusterProbe.allSlotsWritable(lc, 500, 2));
                 long w = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 committed.add(c);
                 writable.add(w);
@@ -65,7 +66,7 @@ public final class BrokerLossBench {
         System.out.printf("%n%s loss (kill -9 of the coordinator's first broker%s), then a master proxy, %d runs:%n"
                         + "  failover committed: median %d ms, max %d ms%n  all slots writable: median %d ms, max %d ms%n",
                 kind, kind.equals("machine") ? ", an etcd member, the proxy's Redis" : "", runs,
-                Probes.median(committed), committed.stream().mapToLong(Long::longValue).max().orElse(0),
-                Probes.median(writable), writable.stream().mapToLong(Long::longValue).max().orElse(0));
+                BenchStats.median(committed), committed.stream().mapToLong(Long::longValue).max().orElse(0),
+                BenchStats.median(writable), writable.stream().mapToLong(Long::longValue).max().orElse(0));
     }
 }

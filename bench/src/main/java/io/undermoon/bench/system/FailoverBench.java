@@ -1,5 +1,6 @@
 package io.undermoon.bench.system;
 
+import io.undermoon.testkit.ClusterProbe;
 import io.undermoon.local.LocalCluster;
 import io.undermoon.process.Repository;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class FailoverBench {
                 ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
                 AtomicBoolean stop = new AtomicBoolean();
                 Thread writer = Thread.ofPlatform().start(() -> {
-                    try (JedisCluster jc = Probes.client(lc, 500, 2)) {
+                    try (JedisCluster jc = ClusterProbe.client(lc, 500, 2)) {
                         for (long i = 0; !stop.get(); i++) {
                             String k = "w:" + i;
                             try {
@@ -96,7 +97,7 @@ public final class FailoverBench {
                     victim.killWithRedis();
                 }
                 long lost = 0;
-                try (JedisCluster jc = Probes.client(lc, 2000, 5)) {
+                try (JedisCluster jc = ClusterProbe.client(lc, 2000, 5)) {
                     for (String k : acked) {
                         if (jc.get(k) == null) {
                             lost++;
@@ -111,7 +112,7 @@ public final class FailoverBench {
             }
         }
         System.out.printf("%n" + (freeze ? "freeze (SIGSTOP)" : "kill -9") + ", failover over %d runs: median %d ms, max %d ms, min %d ms; acknowledged writes lost: %d of %d%n",
-                runs, Probes.median(recoveries), recoveries.stream().mapToLong(Long::longValue).max().orElse(0),
+                runs, BenchStats.median(recoveries), recoveries.stream().mapToLong(Long::longValue).max().orElse(0),
                 recoveries.stream().mapToLong(Long::longValue).min().orElse(0), totalLost, totalAcked);
     }
 
@@ -135,7 +136,7 @@ public final class FailoverBench {
                 if (inFlight.tryAcquire()) {
                     probes.submit(() -> {
                         try {
-                            if (Probes.allSlotsWritable(lc)) {
+                            if (ClusterProbe.allSlotsWritable(lc, 500, 2)) {
                                 done.compareAndSet(-1, System.nanoTime());
                             }
                         } finally {

@@ -1,5 +1,7 @@
 package io.undermoon.bench.system;
 
+import io.undermoon.local.BrokerHttp;
+import io.undermoon.testkit.ClusterProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undermoon.local.LocalCluster;
@@ -51,7 +53,7 @@ public final class MigrationBench {
                 String value = o.get("--" + option);
                 if (!value.isEmpty()) {
                     String field = "migration_" + option.replace('-', '_');
-                    var r = lc.http("PATCH", "/api/v3/clusters/config/mycluster", "{\"" + field + "\":\"" + value + "\"}");
+                    var r = lc.http("PATCH", "/api/v3/clusters/config/mycluster", BrokerHttp.json(Map.of(field, value)));
                     System.out.println(field + " " + value + ": HTTP " + r.statusCode());
                     Thread.sleep(2000);
                 }
@@ -65,7 +67,7 @@ public final class MigrationBench {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("loaded %d keys through the proxies in %.1f s (%.0f keys/s)%n", keys, loadSeconds, keys / loadSeconds);
 
-            try (Throughput load = new Throughput(() -> Probes.client(lc, 5000, 10), clients, keys, valueSize)) {
+            try (Throughput load = new Throughput(() -> ClusterProbe.client(lc, 5000, 10), clients, keys, valueSize)) {
                 Thread.sleep(settleMillis + 2000);
                 long[] after = scale(lc, load, 4, 8, 2000, load.elapsedMillis(), settleMillis, clients);
                 if (Boolean.parseBoolean(o.get("--shrink"))) {
@@ -73,7 +75,7 @@ public final class MigrationBench {
                     scale(lc, load, 8, 4, after[0], after[1], settleMillis, clients);
                 }
             }
-            try (JedisCluster jc = Probes.client(lc, 5000, 10)) {
+            try (JedisCluster jc = ClusterProbe.client(lc, 5000, 10)) {
                 long missing = 0;
                 for (long i = 0; i < keys; i += 97) {
                     if (jc.get(KeyLoader.key(i)) == null) {

@@ -29,7 +29,7 @@ final class ClusterCommand {
 
         @Override
         int run(BrokerApi api) throws CtlException {
-            api.send("POST", "/api/v3/clusters/meta/" + name, "{\"node_number\": " + nodes + "}");
+            api.send("POST", "/api/v3/clusters/meta/" + name, json(Map.of("node_number", nodes)));
             if (await) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(waitTimeoutSeconds).toNanos();
                 while (true) {
