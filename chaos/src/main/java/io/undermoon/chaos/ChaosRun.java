@@ -1,6 +1,7 @@
 package io.undermoon.chaos;
 
 import io.undermoon.local.LocalCluster;
+import io.undermoon.local.LocalClusterBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ public final class ChaosRun {
         LOG.info("chaos: starting {} proxies on {} hosts{} (seed {})", options.proxies(), options.hosts(),
                 options.etcd() ? ", " + ChaosOptions.ETCD_MEMBERS + " brokers on " + ChaosOptions.ETCD_MEMBERS + " etcd members" : "",
                 options.seed());
-        LocalCluster.Builder b = LocalCluster.builder().proxies(options.proxies()).hosts(options.hosts())
+        LocalClusterBuilder b = LocalCluster.builder().proxies(options.proxies()).hosts(options.hosts())
                 .redisAppendOnly(true).redisDisklessSyncDelay(options.redisDisklessSyncDelay()).runtime(options.runtime());
         if (options.etcd()) {
             // the brokers' etcd requests and start-up load get 30 s instead of 3: the whole system shares a

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the dealer and every fault kind share the in-flight set, the run clock and the report; one place to read a chaos run.
 package io.undermoon.chaos;
 
 import io.undermoon.local.LocalCluster;

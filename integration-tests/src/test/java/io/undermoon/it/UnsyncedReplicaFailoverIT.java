@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.undermoon.model.Json;
 import io.undermoon.model.SlotHash;
 import io.undermoon.local.LocalCluster;
+import io.undermoon.local.LocalClusterBuilder;
 import io.undermoon.process.RedisProcess;
 import io.undermoon.process.Repository;
 import io.undermoon.testkit.Resp;
@@ -43,7 +44,7 @@ class UnsyncedReplicaFailoverIT {
     private static final int KEYS = 2000;
 
     private static LocalCluster start(boolean fastFirstSync) {
-        LocalCluster.Builder b = LocalCluster.builder().proxies(6).hosts(2)
+        LocalClusterBuilder b = LocalCluster.builder().proxies(6).hosts(2)
                 .runtime(LocalCluster.Runtime.ofRepository(Repository.root()));
         if (!fastFirstSync) {
             b.proxyEnv("UNDERMOON_FAST_FIRST_SYNC", "false");

@@ -3,7 +3,6 @@ package io.undermoon.local;
 import io.undermoon.process.EtcdCluster;
 import io.undermoon.process.FreePorts;
 import io.undermoon.process.RedisProcess;
-import io.undermoon.resp.client.BlockingRespClient;
 import io.undermoon.resp.client.RespReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,123 +104,7 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    public static final class Builder {
-        private int proxies = 6;
-        private int hosts = 2;
-        private int coordinators = 1;
-        private int brokers = 1;
-        private int etcdMembers;
-        private Path dataDir;
-        private boolean fixedPorts;
-        private boolean redisAppendOnly;
-        private int redisDisklessSyncDelay;
-        private Runtime runtime = Runtime.current();
-        private final Map<String, String> brokerEnv = new HashMap<>();
-        private final Map<String, String> proxyEnv = new HashMap<>();
-        private final Map<String, String> coordinatorEnv = new HashMap<>();
-
-        public Builder proxies(int n) {
-            this.proxies = n;
-            return this;
-        }
-
-        public Builder hosts(int n) {
-            this.hosts = n;
-            return this;
-        }
-
-        public Builder coordinators(int n) {
-            this.coordinators = n;
-            return this;
-        }
-
-        /** How many brokers (more than one needs {@link #etcd(int)}). */
-        public Builder brokers(int n) {
-            this.brokers = n;
-            return this;
-        }
-
-        /** Keep the store in an etcd cluster of {@code members} real members (0: the memory broker's meta file). */
-        public Builder etcd(int members) {
-            this.etcdMembers = members;
-            return this;
-        }
-
-        /** Where metadata and logs go (a temporary directory when not set). */
-        public Builder dataDir(Path dir) {
-            this.dataDir = dir;
-            return this;
-        }
-
-        /** Use the reference's well-known ports (broker 7799, coordinator 6699, proxies 6001.., Redis 7001..) when free. */
-        public Builder fixedPorts(boolean fixed) {
-            this.fixedPorts = fixed;
-            return this;
-        }
-
-        /**
-         * Run every Redis with an append-only file fsynced before each reply ({@code --appendonly yes
-         * --appendfsync always}), so that a Redis killed with kill -9 and restarted
-         * ({@link RedisProcess#restart()} keeps its directory) comes back with every write it
-         * acknowledged. Off by default: without it a restarted Redis is empty.
-         */
-        public Builder redisAppendOnly(boolean appendOnly) {
-            this.redisAppendOnly = appendOnly;
-            return this;
-        }
-
-        /**
-         * Redis's {@code repl-diskless-sync-delay} in seconds. {@link RedisProcess} starts every Redis
-         * with 0 (a replica that attaches is synced at once); 5 is Redis's own default, what a user's
-         * plain {@code redis-server} runs with: a first sync then waits 5 s before it starts.
-         */
-        public Builder redisDisklessSyncDelay(int seconds) {
-            if (seconds < 0) {
-                throw new IllegalArgumentException("repl-diskless-sync-delay must not be negative");
-            }
-            this.redisDisklessSyncDelay = seconds;
-            return this;
-        }
-
-        public Builder runtime(Runtime runtime) {
-            this.runtime = runtime;
-            return this;
-        }
-
-        public Builder brokerEnv(String key, String value) {
-            brokerEnv.put(key, value);
-            return this;
-        }
-
-        public Builder proxyEnv(String key, String value) {
-            proxyEnv.put(key, value);
-            return this;
-        }
-
-        public Builder coordinatorEnv(String key, String value) {
-            coordinatorEnv.put(key, value);
-            return this;
-        }
-
-        public LocalCluster start() {
-            if (proxies < 2 || hosts < 2) {
-                throw new IllegalArgumentException("need at least 2 proxies on 2 hosts");
-            }
-            if (brokers < 1 || (brokers > 1 && etcdMembers == 0)) {
-                throw new IllegalArgumentException("several brokers share a store only with etcd (--etcd)");
-            }
-            LocalCluster c = new LocalCluster(this);
-            try {
-                c.startAll();
-            } catch (RuntimeException e) {
-                c.close();
-                throw e;
-            }
-            return c;
-        }
-    }
-
-    private final Builder config;
+    private final LocalClusterBuilder config;
     private final Path dataDir;
     private final Path logDir;
     private final BrokerHttp http = new BrokerHttp(Duration.ofSeconds(2));
@@ -233,7 +116,7 @@ public final class LocalCluster implements AutoCloseable {
     private EtcdCluster etcd;
     private int nextFixedPort;
 
-    private LocalCluster(Builder config) {
+    LocalCluster(LocalClusterBuilder config) {
         this.config = config;
         try {
             this.dataDir = config.dataDir != null ? Files.createDirectories(config.dataDir)
@@ -244,8 +127,8 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static LocalClusterBuilder builder() {
+        return new LocalClusterBuilder();
     }
 
     private int port(int preferred) {
@@ -255,7 +138,7 @@ public final class LocalCluster implements AutoCloseable {
         return FreePorts.next();
     }
 
-    private void startAll() {
+    void startAll() {
         if (config.etcdMembers > 0) {
             etcd = EtcdCluster.start(config.etcdMembers);
         }
@@ -308,14 +191,14 @@ public final class LocalCluster implements AutoCloseable {
             await("the broker answers on " + b, Duration.ofSeconds(60), () -> brokerUp(b));
         }
         for (ProxyNode p : proxies) {
-            await(p.process().name() + " answers on " + p.address(), Duration.ofSeconds(60), () -> pong(p.address()));
+            await(p.process().name() + " answers on " + p.address(), Duration.ofSeconds(60), () -> RespCheck.pong(p.address()));
         }
         for (ProxyNode p : proxies) {
             registerProxy(p);
         }
         coordinators.forEach(ProgramProcess::start);
         for (String c : coordinatorAddresses) {
-            await("coordinator answers on " + c, Duration.ofSeconds(60), () -> answers(c, "CONFIG", "GET", "brokers"));
+            await("coordinator answers on " + c, Duration.ofSeconds(60), () -> RespCheck.answers(c, "CONFIG", "GET", "brokers"));
         }
         LOG.info("local cluster up: brokers {}{}, {} proxies, {} coordinators, data in {}", brokerAddresses,
                 etcd == null ? "" : " on etcd " + etcd.endpointList(), proxies.size(), coordinators.size(), dataDir);
@@ -391,13 +274,13 @@ public final class LocalCluster implements AutoCloseable {
                 continue;
             }
             try {
-                RespReply list = call(p.address(), "UMCTL", "LISTCLUSTER");
+                RespReply list = RespCheck.call(p.address(), "UMCTL", "LISTCLUSTER");
                 if (!(list instanceof RespReply.Array l) || l.items().isEmpty() || !name.equals(l.items().get(0).text())) {
                     continue;
                 }
-                String info = call(p.address(), "CLUSTER", "INFO").text();
+                String info = RespCheck.call(p.address(), "CLUSTER", "INFO").text();
                 if (info != null && info.contains("cluster_state:ok")
-                        && call(p.address(), "UMCTL", "READY") instanceof RespReply.Int ready && ready.value() == 1) {
+                        && RespCheck.call(p.address(), "UMCTL", "READY") instanceof RespReply.Int ready && ready.value() == 1) {
                     out.add(p);
                 }
             } catch (IOException e) {
@@ -412,30 +295,6 @@ public final class LocalCluster implements AutoCloseable {
             return http(broker, "GET", "/api/v3/version", null).statusCode() == 200;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private static boolean pong(String address) {
-        try {
-            return call(address, "PING") instanceof RespReply.Simple s && s.text().equals("PONG");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean answers(String address, String... cmd) {
-        try {
-            call(address, cmd);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** One command on a fresh connection (readiness checks), at most 5 s. */
-    private static RespReply call(String address, String... cmd) throws IOException {
-        try (BlockingRespClient c = BlockingRespClient.connect(address, Duration.ofSeconds(5))) {
-            return c.command(cmd);
         }
     }
 

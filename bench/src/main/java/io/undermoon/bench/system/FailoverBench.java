@@ -2,6 +2,7 @@ package io.undermoon.bench.system;
 
 import io.undermoon.testkit.ClusterProbe;
 import io.undermoon.local.LocalCluster;
+import io.undermoon.local.LocalClusterBuilder;
 import io.undermoon.process.Repository;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class FailoverBench {
         String logs = System.getProperty("failover.logs");
         java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
         for (int run = 1; run <= runs; run++) {
-            LocalCluster.Builder builder = LocalCluster.builder().proxies(6).hosts(2)
+            LocalClusterBuilder builder = LocalCluster.builder().proxies(6).hosts(2)
                     .runtime(LocalCluster.Runtime.ofRepository(root));
             if (logs != null) {
                 builder.dataDir(Path.of(logs, "run-" + run));
