@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Migration commit (spec §6.6, flow (b) step 6) against the real broker. The proxies are
- * {@link FakeProxy}s because the real proxy does not migrate slots yet, so only a stand-in can
- * report a finished task in UMCTL INFOMGR.
+ * {@link FakeProxy}s, so that the test decides when a task is reported finished in UMCTL INFOMGR
+ * and sees every command the coordinator sends, in order across proxies (the real migration is
+ * tested end to end in integration-tests' MigrationIT and ScalingIT).
  */
 class MigrationCommitIT {
     private final List<AutoCloseable> resources = new ArrayList<>();
