@@ -19,6 +19,7 @@ import io.undermoon.proxy.reply.ReplyTarget;
 import io.undermoon.proxy.session.ClientSession;
 import io.undermoon.proxy.session.Command;
 import io.undermoon.proxy.session.CommandDispatcher;
+import io.undermoon.proxy.wide.WholeCluster;
 import java.util.List;
 
 /**
@@ -38,6 +39,7 @@ public final class CommandRouter implements CommandDispatcher {
     private final boolean activeRedirection;
     private final CommandSpec umforward;
     private final MigrationStats migrationStats;
+    private final WholeCluster wide;
 
     public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
@@ -48,6 +50,7 @@ public final class CommandRouter implements CommandDispatcher {
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
         this.activeRedirection = proxy.config().activeRedirection();
         this.umforward = table.lookup("UMFORWARD");
+        this.wide = new WholeCluster(proxy.config(), this::route);
     }
 
     @Override
@@ -85,8 +88,7 @@ public final class CommandRouter implements CommandDispatcher {
                     local.handle(s, c, spec);
                 }
             }
-            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
-            case ANY_MASTER -> anyMaster(s, c);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT, ANY_MASTER -> keyless(s, c, spec, true);
             case UNSUPPORTED -> c.complete(Replies.error(s.channel().alloc(), spec.message()));
             default -> throw new IllegalStateException(spec.kind().toString());
         }
@@ -101,9 +103,20 @@ public final class CommandRouter implements CommandDispatcher {
         switch (spec.kind()) {
             case KEYED -> keyed(s, c, spec);
             case BLOCKING -> blocking.start(s, c, spec);
-            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
-            case ANY_MASTER -> anyMaster(s, c);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT, ANY_MASTER -> keyless(s, c, spec, false);
             default -> c.complete(Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
+        }
+    }
+
+    /** Keyless commands: whole-cluster or every-master handling first ({@link WholeCluster}). */
+    private void keyless(ClientSession s, Command c, CommandSpec spec, boolean fromClient) {
+        if (wide.keyless(s, c, spec, proxy.meta().table(), fromClient)) {
+            return;
+        }
+        if (spec.kind() == CommandKind.ANY_MASTER) {
+            anyMaster(s, c);
+        } else {
+            fanOut(s, c, spec.kind());
         }
     }
 
@@ -140,7 +153,11 @@ public final class CommandRouter implements CommandDispatcher {
             return slot;
         }
         switch (slot) {
-            case KeyFinder.CROSS_SLOT -> c.complete(Replies.of(Replies.CROSSSLOT));
+            case KeyFinder.CROSS_SLOT -> {
+                if (!wide.crossSlot(s, c, spec, proxy.meta().table())) {
+                    c.complete(Replies.of(Replies.CROSSSLOT));
+                }
+            }
             case KeyFinder.BAD_NUMKEYS -> c.complete(Replies.error(s.channel().alloc(),
                     "ERR numkeys should be a non-negative integer"));
             case KeyFinder.TOO_MANY_NUMKEYS -> c.complete(Replies.error(s.channel().alloc(),

@@ -25,9 +25,16 @@ public final class Command extends Request implements ReplyTarget {
     boolean blocking;
     /** hops left for active redirection, from UMFORWARD; -1 when the command came from a client. */
     int redirectTimes = -1;
+    /** set for a part of a command the proxy split (proxy mode): the part's reply goes here. */
+    ReplyTarget partOf;
 
     @Override
     public void complete(ByteBuf reply) {
+        if (partOf != null) {
+            release();
+            partOf.complete(reply);
+            return;
+        }
         ClientSession s = session;
         if (s == null || this.reply != null) {
             reply.release();
@@ -39,7 +46,18 @@ public final class Command extends Request implements ReplyTarget {
 
     @Override
     public boolean isCancelled() {
-        return session == null;
+        return partOf != null ? partOf.isCancelled() : session == null;
+    }
+
+    /**
+     * Makes this request a part of {@code whole} (split by the proxy in proxy mode): it is routed like
+     * a command of the same session and hop count, and its reply goes to {@code target}.
+     */
+    public void makePartOf(Command whole, CommandSpec spec, int redirectTimes, ReplyTarget target) {
+        this.session = whole.session;
+        this.spec = spec;
+        this.redirectTimes = redirectTimes;
+        this.partOf = target;
     }
 
     public CommandSpec spec() {
