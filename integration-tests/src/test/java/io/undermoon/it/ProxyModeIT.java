@@ -159,7 +159,7 @@ class ProxyModeIT {
         assertThat(run(cli(mset))).isEqualTo("OK");
         assertThat(run(cli(List.of("-p", port, "MGET", "cli:0", "cli:29", "nope")))).isEqualTo("1\n1");
         assertThat(run(cli(List.of("-p", port, "DBSIZE")))).isEqualTo("30");
-        assertThat(run(cli(List.of("-p", port, "--scan", "--count", "4"))).split("\n")).hasSize(30);
+        assertThat(run(cli(List.of("-p", port, "--scan", "--pattern", "cli:*"))).split("\n")).hasSize(30);
         assertThat(run(cli(List.of("-p", port, "FLUSHALL")))).isEqualTo("OK");
         assertThat(keysPerRedis()).containsOnly(0);
     }
