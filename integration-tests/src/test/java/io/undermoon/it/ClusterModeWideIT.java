@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -39,6 +42,42 @@ class ClusterModeWideIT {
             } while (!cursor.equals("0"));
             assertThat(seen).isEqualTo(local);
             assertThat(p0.dbSize()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void slowLogMeasuresEveryStage() throws Exception {
+        try (ProxyModeCluster cluster = new ProxyModeCluster(true);
+                Jedis p0 = new Jedis("127.0.0.1", cluster.port(0))) {
+            p0.configSet("slowlog_sample_rate", "1");
+            p0.configSet("slowlog_log_slower_than", "-1");
+            String local = ProxyModeIT.keyIn(0, 4095, "sl:");
+            String remote = ProxyModeIT.keyIn(12288, 16383, "sl:");
+            p0.set(local, "1");
+            p0.set(remote, "2");
+            @SuppressWarnings("unchecked")
+            List<List<byte[]>> entries = (List<List<byte[]>>) p0.sendCommand(() -> "UMCTL".getBytes(), "SLOWLOG", "GET");
+            int checked = 0;
+            for (List<byte[]> e : entries) {
+                Map<String, String> f = new LinkedHashMap<>();
+                for (byte[] b : e) {
+                    String line = new String(b);
+                    f.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 2));
+                }
+                if (!f.get("command").startsWith("SET sl:")) {
+                    continue;
+                }
+                checked++;
+                assertThat(f.get("sent_to_migration_backend")).as(f.toString()).isEqualTo("0");
+                long previous = 0;
+                for (String stage : List.of("sent_to_cluster", "sent_to_queue", "queue_received", "sent_to_backend",
+                        "received_from_backend", "wait_done")) {
+                    long v = Long.parseLong(f.get(stage));
+                    assertThat(v).as(stage + " in " + f).isPositive().isGreaterThanOrEqualTo(previous);
+                    previous = v;
+                }
+            }
+            assertThat(checked).isEqualTo(2);
         }
     }
 }

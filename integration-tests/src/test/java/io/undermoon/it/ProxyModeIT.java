@@ -214,6 +214,31 @@ class ProxyModeIT {
         }
     }
 
+    @Test
+    void serverCommandsSeeTheWholeCluster() throws Exception {
+        try (Jedis j = new Jedis("127.0.0.1", cluster.port(1))) {
+            for (String k : keys("sv:", 25)) {
+                j.setex(k, 1000, "v");
+            }
+            j.set("sv:plain", "v");
+            assertThat(j.info("keyspace")).contains("db0:keys=26,expires=25,avg_ttl=");
+            assertThat(j.info()).contains("# Server").contains("db0:keys=26,");
+            assertThat(j.dbSize()).isEqualTo(26);
+            assertThat(j.keys("sv:*")).hasSize(26);
+            assertThat(j.randomKey()).startsWith("sv:");
+            // COMMAND shows what the proxy serves, not what Redis has
+            List<Object> all = (List<Object>) j.sendCommand(redis.clients.jedis.Protocol.Command.COMMAND);
+            assertThat(j.commandCount()).isEqualTo(all.size()).isGreaterThan(150);
+            assertThat(j.commandList()).contains("get", "mget", "scan").doesNotContain("monitor", "migrate", "swapdb");
+            assertThat(j.commandInfo("get", "monitor")).containsKey("get").doesNotContainKey("monitor");
+            assertThat(j.commandDocs("get", "monitor")).containsKey("get").doesNotContainKey("monitor");
+            assertThat(j.flushDB()).isEqualTo("OK");
+            assertThat(keysPerRedis()).containsOnly(0);
+            assertThat(j.randomKey()).isNull();
+            assertThat(j.info("keyspace").strip()).isEqualTo("# Keyspace");
+        }
+    }
+
     static String keyIn(int low, int high, String prefix) {
         for (int i = 0; ; i++) {
             String k = prefix + i;

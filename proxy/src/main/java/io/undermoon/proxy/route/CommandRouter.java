@@ -16,6 +16,7 @@ import io.undermoon.proxy.migration.MigrationStats;
 import io.undermoon.proxy.reply.FanOut;
 import io.undermoon.proxy.reply.Replies;
 import io.undermoon.proxy.reply.ReplyTarget;
+import io.undermoon.proxy.reply.SlowTrace;
 import io.undermoon.proxy.session.ClientSession;
 import io.undermoon.proxy.session.Command;
 import io.undermoon.proxy.session.CommandDispatcher;
@@ -38,6 +39,7 @@ public final class CommandRouter implements CommandDispatcher {
     private final String defaultRedirection;
     private final boolean activeRedirection;
     private final CommandSpec umforward;
+    private final CommandSpec info;
     private final MigrationStats migrationStats;
     private final WholeCluster wide;
 
@@ -50,6 +52,7 @@ public final class CommandRouter implements CommandDispatcher {
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
         this.activeRedirection = proxy.config().activeRedirection();
         this.umforward = table.lookup("UMFORWARD");
+        this.info = table.lookup("INFO");
         this.wide = new WholeCluster(proxy.config(), this::route);
     }
 
@@ -84,7 +87,7 @@ public final class CommandRouter implements CommandDispatcher {
             case LOCAL -> {
                 if (spec == umforward) {
                     redirection.umforward(s, c);
-                } else {
+                } else if (spec != info || !wide.info(s, c, proxy.meta().table(), true, local::info)) {
                     local.handle(s, c, spec);
                 }
             }
@@ -104,6 +107,11 @@ public final class CommandRouter implements CommandDispatcher {
             case KEYED -> keyed(s, c, spec);
             case BLOCKING -> blocking.start(s, c, spec);
             case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT, ANY_MASTER -> keyless(s, c, spec, false);
+            case LOCAL -> {
+                if (spec != info || !wide.info(s, c, proxy.meta().table(), false, local::info)) {
+                    c.complete(Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
+                }
+            }
             default -> c.complete(Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
         }
     }
@@ -194,6 +202,13 @@ public final class CommandRouter implements CommandDispatcher {
             return;
         }
         Route r = t.route(slot);
+        SlowTrace trace = c.trace();
+        if (trace != null) {
+            trace.mark(SlowTrace.SENT_TO_CLUSTER);
+            if (r instanceof Route.Migrating || r instanceof Route.Importing) {
+                trace.mark(SlowTrace.SENT_TO_MIGRATION_BACKEND);
+            }
+        }
         if (r instanceof Route.Local l) {
             forwardLocal(s, c, l.backend(), c);
         } else if (r instanceof Route.Peer p) {
@@ -281,7 +296,13 @@ public final class CommandRouter implements CommandDispatcher {
             conn.send(c.detachRaw(), target);
             return true;
         }
-        s.loop().group(backend).connection(s.id()).send(c.detachRaw(), target);
+        BackendConnection conn = s.loop().group(backend).connection(s.id());
+        SlowTrace trace = c.trace();
+        if (trace != null) {
+            trace.mark(SlowTrace.SENT_TO_QUEUE);
+            conn.traceNext(trace);
+        }
+        conn.send(c.detachRaw(), target);
         return true;
     }
 

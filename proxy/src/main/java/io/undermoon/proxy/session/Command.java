@@ -3,6 +3,7 @@ package io.undermoon.proxy.session;
 import io.netty.buffer.ByteBuf;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.reply.ReplyTarget;
+import io.undermoon.proxy.reply.SlowTrace;
 import io.undermoon.resp.Request;
 
 /**
@@ -16,9 +17,8 @@ public final class Command extends Request implements ReplyTarget {
     CommandSpec spec;
     /** set for a blocking command that waits for the commands before it. */
     boolean deferred;
-    /** nanoTime when sampled for the slow log, else 0. */
-    long startNanos;
-    String slowlogText;
+    /** the stage timestamps when sampled for the slow log, else null. */
+    SlowTrace trace;
     /** for blocking commands: how long the command may block, 0 = forever. */
     long blockTimeoutMillis;
     /** runs on a dedicated connection (a blocking command). */
@@ -34,6 +34,9 @@ public final class Command extends Request implements ReplyTarget {
             release();
             partOf.complete(reply);
             return;
+        }
+        if (trace != null) {
+            trace.replied();
         }
         ClientSession s = session;
         if (s == null || this.reply != null) {
@@ -70,8 +73,12 @@ public final class Command extends Request implements ReplyTarget {
 
     /** Times this command for the slow log: {@code text} is what the log shows. */
     public void sampleForSlowLog(long startNanos, String text) {
-        this.startNanos = startNanos;
-        this.slowlogText = text;
+        this.trace = new SlowTrace(startNanos, text);
+    }
+
+    /** The slow-log stage timestamps, or null when this command is not sampled. */
+    public SlowTrace trace() {
+        return trace;
     }
 
     /** Runs on a dedicated connection, blocking for at most {@code timeoutMillis} (0 = forever). */

@@ -49,6 +49,42 @@ public final class WholeCluster {
     }
 
     /**
+     * INFO in proxy mode (and INFO from a peer's proxy-mode INFO): the keyspace section covers the
+     * whole cluster (a peer's part: its own masters). False when the proxy's own INFO applies.
+     */
+    public boolean info(ClientSession s, Command c, RouteTable t, boolean fromClient, java.util.function.Supplier<String> ownInfo) {
+        String section = c.argc() > 1 ? c.argString(1).toLowerCase(java.util.Locale.ROOT) : "";
+        boolean keyspaceOnly = section.equals("keyspace");
+        if (!proxyMode || !t.hasCluster() || c.argc() > 2 || !(keyspaceOnly || section.isEmpty()
+                || section.equals("all") || section.equals("everything") || section.equals("default"))) {
+            return false;
+        }
+        List<LocalBackend> locals = t.locals();
+        List<String> peers = new ArrayList<>();
+        if (fromClient) {
+            peers.addAll(t.peer().keySet());
+            peers.remove(config.announceAddress());
+        }
+        int n = locals.size() + peers.size();
+        if (n == 0) {
+            return false;
+        }
+        String own = keyspaceOnly ? "" : ownInfo.get() + "\r\n";
+        ReplyTarget[] parts = Keyspace.collect(n, s.channel().alloc(), c, ks -> own + ks);
+        ByteBuf raw = c.detachRaw();
+        raw.release();
+        ByteBufAllocator alloc = s.channel().alloc();
+        for (int i = 0; i < locals.size(); i++) {
+            s.loop().group(locals.get(i)).connection(s.id()).send(io.undermoon.resp.RespWriter.command(alloc, "INFO", "keyspace"), parts[i]);
+        }
+        for (int j = 0; j < peers.size(); j++) {
+            s.loop().groupFor(peers.get(j)).connection(s.id()).send(
+                    io.undermoon.resp.RespWriter.command(alloc, "UMFORWARD", "0", "INFO", "keyspace"), parts[locals.size() + j]);
+        }
+        return true;
+    }
+
+    /**
      * A keyless command (kinds ANY_MASTER and FANOUT_*). {@code fromClient} is false for a command a
      * peer forwarded. False when the router's usual handling applies.
      */
@@ -63,6 +99,10 @@ public final class WholeCluster {
             } else {
                 ClusterScan.local(s, c, t);
             }
+            return true;
+        }
+        if (name.equals("COMMAND") && t.hasCluster() && !t.locals().isEmpty()) {
+            ServedCommands.handle(s, c, t.locals().get(0));
             return true;
         }
         if (name.equals("RANDOMKEY")) {
