@@ -239,6 +239,53 @@ class ProxyModeIT {
         }
     }
 
+    @Test
+    void throughHaproxy() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/sbin/haproxy").canExecute(),
+                "haproxy is not installed (apt-get install haproxy)");
+        int port = io.undermoon.testkit.FreePorts.next();
+        String cfg = java.nio.file.Files.readString(io.undermoon.testkit.Repository.root().resolve("deploy/haproxy/haproxy.cfg"))
+                .replace("127.0.0.1:6379", "127.0.0.1:" + port)
+                .replace("127.0.0.1:5299", cluster.address(0)).replace("127.0.0.1:5300", cluster.address(1));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("haproxy", ".cfg");
+        java.nio.file.Files.writeString(file, cfg);
+        Process haproxy = ChildProcesses.register(new ProcessBuilder("/usr/sbin/haproxy", "-f", file.toString(), "-db")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        try {
+            for (int i = 0; i < 100 && io.undermoon.testkit.FreePorts.isFree(port); i++) {
+                Thread.sleep(50);
+            }
+            List<Jedis> conns = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    conns.add(new Jedis("127.0.0.1", port));
+                }
+                String[] kv = keys("ha:", 20).stream().flatMap(k -> java.util.stream.Stream.of(k, k)).toArray(String[]::new);
+                assertThat(conns.get(0).mset(kv)).isEqualTo("OK");
+                Set<String> seen = new HashSet<>();
+                String cursor = "0";
+                int call = 0;
+                do { // each call on another connection, so on the other proxy as well
+                    ScanResult<String> page = conns.get(call++ % 4).scan(cursor, new ScanParams().count(3));
+                    seen.addAll(page.getResult());
+                    cursor = page.getCursor();
+                } while (!cursor.equals("0"));
+                assertThat(seen).containsExactlyInAnyOrderElementsOf(keys("ha:", 20));
+                Set<String> ports = new HashSet<>();
+                for (Jedis j : conns) {
+                    ports.add(j.configGet("address").get("address"));
+                    assertThat(j.mget("ha:0", "ha:19")).containsExactly("ha:0", "ha:19");
+                }
+                assertThat(ports).containsExactlyInAnyOrder(cluster.address(0), cluster.address(1));
+            } finally {
+                conns.forEach(Jedis::close);
+            }
+        } finally {
+            ChildProcesses.killAndWait(haproxy);
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
     static String keyIn(int low, int high, String prefix) {
         for (int i = 0; ; i++) {
             String k = prefix + i;
