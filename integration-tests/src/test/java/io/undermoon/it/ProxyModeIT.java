@@ -166,7 +166,7 @@ class ProxyModeIT {
 
     @Test
     void redisBenchmarkDefaultSuiteWithoutErrors() throws Exception {
-        String out = run("redis-benchmark", "-p", Integer.toString(cluster.port(0)), "-n", "300", "-c", "4", "-r", "100000",
+        String out = run("redis-benchmark", "-p", Integer.toString(cluster.port(0)), "-n", "150", "-c", "4", "-r", "100000",
                 "-q");
         assertThat(out).contains("MSET (10 keys)").contains("LRANGE_600").doesNotContainIgnoringCase("error");
         assertThat(java.util.Arrays.stream(keysPerRedis()).min().orElse(0)).isPositive();

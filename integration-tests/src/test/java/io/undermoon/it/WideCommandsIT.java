@@ -13,8 +13,8 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-/** Cluster mode (active_redirection = false) keeps Redis Cluster's rules; SCAN covers every local master. */
-class ClusterModeWideIT {
+/** Cluster mode keeps Redis Cluster's rules (SCAN covers every local master); proxy mode without loops; the slow log. */
+class WideCommandsIT {
     @Test
     void crossSlotIsRefusedAndScanWalksEveryLocalMaster() throws Exception {
         try (ProxyModeCluster cluster = new ProxyModeCluster(false);
@@ -42,6 +42,31 @@ class ClusterModeWideIT {
             } while (!cursor.equals("0"));
             assertThat(seen).isEqualTo(local);
             assertThat(p0.dbSize()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void disagreeingProxiesCannotForwardAPartForeverAndAFailedPartIsTheError() throws Exception {
+        try (ProxyModeCluster cluster = new ProxyModeCluster(true);
+                Jedis p0 = new Jedis("127.0.0.1", cluster.port(0))) {
+            String a = ProxyModeIT.keyIn(0, 4095, "l:");
+            String b = ProxyModeIT.keyIn(12288, 16383, "l:");
+            // each proxy believes the other owns 0-4095
+            for (int p = 0; p < 2; p++) {
+                String mine = p == 0 ? cluster.redis.get(1).address() + " 1 4096-8191"
+                        : cluster.redis.get(2).address() + " 1 8192-12287 " + cluster.redis.get(3).address() + " 1 12288-16383";
+                String peer = p == 0 ? " PEER " + cluster.address(1) + " 2 0-4095 8192-16383"
+                        : " PEER " + cluster.address(0) + " 2 0-4095 4096-8191";
+                assertThat(TwoProxyCluster.inline(cluster.port(p), "UMCTL SETCLUSTER v2 2 NOFLAG mycluster " + mine + peer))
+                        .isEqualTo("+OK");
+            }
+            assertThatThrownBy(() -> p0.mget(a, b)).hasMessageContaining("ERR_TOO_MANY_REDIRECTIONS");
+            assertThatThrownBy(() -> p0.del(a, b)).hasMessageContaining("ERR_TOO_MANY_REDIRECTIONS");
+            // a part whose Redis is gone: the whole command gets that part's error
+            cluster.setCluster(3);
+            cluster.redis.get(3).close();
+            assertThatThrownBy(() -> p0.mget(a, b)).hasMessageContaining("ERR_BACKEND_CONNECTION");
+            assertThat(p0.mget(a, ProxyModeIT.keyIn(8192, 12287, "l:"))).containsExactly(null, null);
         }
     }
 
