@@ -106,11 +106,7 @@ public final class WholeCluster {
             return true;
         }
         if (name.equals("RANDOMKEY")) {
-            if (!t.hasCluster() || t.locals().isEmpty() && !wide) {
-                return false;
-            }
-            randomKey(s, c, t, wide);
-            return true;
+            return t.hasCluster() && randomKey(s, c, t, wide);
         }
         if (!wide || !t.hasCluster() || spec.kind() == io.undermoon.proxy.command.CommandKind.ANY_MASTER) {
             return false;
@@ -150,7 +146,7 @@ public final class WholeCluster {
     }
 
     /** RANDOMKEY: asks every master (of this proxy, or of the cluster) and picks one of the keys returned. */
-    private void randomKey(ClientSession s, Command c, RouteTable t, boolean wide) {
+    private boolean randomKey(ClientSession s, Command c, RouteTable t, boolean wide) {
         List<LocalBackend> locals = t.locals();
         List<String> peers = new ArrayList<>();
         if (wide) {
@@ -158,6 +154,9 @@ public final class WholeCluster {
             peers.remove(config.announceAddress());
         }
         int n = locals.size() + peers.size();
+        if (n == 0) {
+            return false;
+        }
         ByteBuf[] replies = new ByteBuf[n];
         int[] missing = {n};
         send(s, c, locals, peers, i -> new ReplyTarget() {
@@ -174,6 +173,7 @@ public final class WholeCluster {
                 return c.isCancelled();
             }
         });
+        return true;
     }
 
     private static ByteBuf pick(ByteBuf[] replies) {
