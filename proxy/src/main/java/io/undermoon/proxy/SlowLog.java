@@ -1,5 +1,6 @@
 package io.undermoon.proxy;
 
+import io.undermoon.proxy.reply.SlowTrace;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,9 +18,10 @@ public final class SlowLog {
     private static final DateTimeFormatter RFC3339_NANOS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnnxxx").withZone(ZoneOffset.UTC);
 
-    /** One recorded command. Times are nanoseconds after {@code createdEpochNanos}. */
-    public record Entry(long sessionId, long createdEpochNanos, long sentToBackendNanos, long waitDoneNanos,
-            String command) {}
+    /** One recorded command. Times are nanoseconds after {@code createdEpochNanos}, 0 for a stage not reached. */
+    public record Entry(long sessionId, long createdEpochNanos, long sentToMigrationBackendNanos, long sentToClusterNanos,
+            long sentToQueueNanos, long queueReceivedNanos, long sentToBackendNanos, long receivedFromBackendNanos,
+            long waitDoneNanos, String command) {}
 
     private final AtomicReferenceArray<Entry> ring;
     private final AtomicLong written = new AtomicLong();
@@ -32,14 +34,23 @@ public final class SlowLog {
         this.sampleRate = Math.max(1, sampleRate);
     }
 
+    /** Records a command known only by its start and end (no stage timestamps). */
     public void record(long sessionId, long startNanos, long endNanos, String command) {
+        record(sessionId, new SlowTrace(startNanos, command), endNanos);
+    }
+
+    public void record(long sessionId, SlowTrace t, long endNanos) {
+        long startNanos = t.created();
         long elapsed = endNanos - startNanos;
         if (elapsed <= thresholdNanos(logSlowerThanMicros)) {
             return;
         }
         long createdEpochNanos = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - startNanos);
         int i = (int) (written.getAndIncrement() % ring.length());
-        ring.set(i, new Entry(sessionId, createdEpochNanos, 0, elapsed, command));
+        ring.set(i, new Entry(sessionId, createdEpochNanos, t.relative(SlowTrace.SENT_TO_MIGRATION_BACKEND),
+                t.relative(SlowTrace.SENT_TO_CLUSTER), t.relative(SlowTrace.SENT_TO_QUEUE),
+                t.relative(SlowTrace.QUEUE_RECEIVED), t.relative(SlowTrace.SENT_TO_BACKEND),
+                t.relative(SlowTrace.RECEIVED_FROM_BACKEND), elapsed, t.text()));
     }
 
     /** The threshold in nanoseconds, saturated: CONFIG SET accepts any 64-bit value. */

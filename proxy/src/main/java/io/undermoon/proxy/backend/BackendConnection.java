@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.undermoon.proxy.backend.Cumulator;
 import io.undermoon.proxy.reply.Replies;
 import io.undermoon.proxy.reply.ReplyTarget;
+import io.undermoon.proxy.reply.SlowTrace;
 import io.undermoon.resp.ReplyFramer;
 import io.undermoon.resp.RespLimits;
 import io.undermoon.resp.RespProtocolException;
@@ -40,6 +41,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private final String address;
     private final boolean dedicated;
     private final ArrayDeque<ReplyTarget> inFlight = new ArrayDeque<>();
+    /** sampled commands written since the last flush (slow log), and the one the next send carries. */
+    private final java.util.ArrayList<SlowTrace> unflushedTraces = new java.util.ArrayList<>(0);
+    private final java.util.ArrayList<SlowTrace> waitingTraces = new java.util.ArrayList<>(0);
+    private SlowTrace nextTrace;
     private final ArrayDeque<ByteBuf> waitingPayloads = new ArrayDeque<>();
     private final ArrayDeque<ReplyTarget> waitingTargets = new ArrayDeque<>();
     private final ReplyFramer framer = new ReplyFramer(RespLimits.DEFAULT);
@@ -84,8 +89,15 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         this.timeoutNanos = timeoutNanos;
     }
 
+    /** The next {@link #send} is a command sampled for the slow log: its write and flush times go to {@code t}. */
+    public void traceNext(SlowTrace t) {
+        nextTrace = t;
+    }
+
     /** Sends one command. Takes ownership of {@code payload}; {@code target} always gets exactly one reply. */
     public void send(ByteBuf payload, ReplyTarget target) {
+        SlowTrace trace = nextTrace;
+        nextTrace = null;
         switch (state) {
             case CONNECTED -> {
                 if (inFlight.isEmpty()) {
@@ -94,6 +106,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 inFlight.add(target);
                 channel.write(payload, channel.voidPromise());
                 loop.markDirty(this);
+                if (trace != null) {
+                    trace.mark(SlowTrace.QUEUE_RECEIVED);
+                    unflushedTraces.add(trace);
+                }
             }
             case CONNECTING -> {
                 waitingPayloads.add(payload);
@@ -122,11 +138,19 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             }
             default -> throw new IllegalStateException();
         }
+        if (trace != null && state != State.CONNECTED && !waitingPayloads.isEmpty()) {
+            waitingTraces.add(trace);
+        }
     }
 
     /** Writes pending bytes to the socket; called once per event-loop iteration. */
     void flush() {
         dirty = false;
+        if (!unflushedTraces.isEmpty()) {
+            long now = System.nanoTime();
+            unflushedTraces.forEach(t -> t.mark(SlowTrace.SENT_TO_BACKEND, now));
+            unflushedTraces.clear();
+        }
         Channel c = channel;
         if (c != null && state == State.CONNECTED) {
             c.flush();
@@ -160,6 +184,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     inFlight.add(waitingTargets.poll());
                     channel.write(waitingPayloads.poll(), channel.voidPromise());
                 }
+                waitingTraces.forEach(t -> t.mark(SlowTrace.QUEUE_RECEIVED));
+                unflushedTraces.addAll(waitingTraces);
+                waitingTraces.clear();
                 loop.markDirty(this);
             } else {
                 Throwable cause = done.cause();
@@ -177,6 +204,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void failWaiting(String error) {
+        waitingTraces.clear();
         while (!waitingPayloads.isEmpty()) {
             waitingPayloads.poll().release();
             waitingTargets.poll().complete(Replies.error(loop.alloc(), error));

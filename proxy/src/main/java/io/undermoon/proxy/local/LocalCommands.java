@@ -116,7 +116,8 @@ public final class LocalCommands {
 
     // ---- INFO / CONFIG / SLOWLOG ------------------------------------------------------------
 
-    private String info() {
+    /** The INFO text the proxy answers itself (no keyspace section). */
+    public String info() {
         RouteTable t = proxy.meta().table();
         var st = proxy.stats();
         long uptime = (System.currentTimeMillis() - st.startMillis) / 1000;

@@ -251,12 +251,12 @@ public final class UmctlCommands implements LocalCommands.MetaCommands {
                     entries.add(strings(List.of(
                             "session_id: " + e.sessionId(),
                             "created: " + SlowLog.formatCreated(e.createdEpochNanos()),
-                            "sent_to_migration_backend: 0",
-                            "sent_to_cluster: 0",
-                            "sent_to_queue: 0",
-                            "queue_received: 0",
+                            "sent_to_migration_backend: " + e.sentToMigrationBackendNanos(),
+                            "sent_to_cluster: " + e.sentToClusterNanos(),
+                            "sent_to_queue: " + e.sentToQueueNanos(),
+                            "queue_received: " + e.queueReceivedNanos(),
                             "sent_to_backend: " + e.sentToBackendNanos(),
-                            "received_from_backend: 0",
+                            "received_from_backend: " + e.receivedFromBackendNanos(),
                             "wait_done: " + e.waitDoneNanos(),
                             "command: " + e.command())));
                 }

@@ -48,7 +48,12 @@ final class ActiveRedirection {
             raw.release();
             payload = composite;
         }
-        s.loop().groupFor(peer).connection(s.id()).send(payload, c);
+        var conn = s.loop().groupFor(peer).connection(s.id());
+        if (c.trace() != null) {
+            c.trace().mark(io.undermoon.proxy.reply.SlowTrace.SENT_TO_QUEUE);
+            conn.traceNext(c.trace());
+        }
+        conn.send(payload, c);
     }
 
     /** {@code UMFORWARD <n> <command...>} from a peer proxy: runs the inner data command with n hops left. */

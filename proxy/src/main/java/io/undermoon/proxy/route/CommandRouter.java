@@ -16,9 +16,11 @@ import io.undermoon.proxy.migration.MigrationStats;
 import io.undermoon.proxy.reply.FanOut;
 import io.undermoon.proxy.reply.Replies;
 import io.undermoon.proxy.reply.ReplyTarget;
+import io.undermoon.proxy.reply.SlowTrace;
 import io.undermoon.proxy.session.ClientSession;
 import io.undermoon.proxy.session.Command;
 import io.undermoon.proxy.session.CommandDispatcher;
+import io.undermoon.proxy.wide.WholeCluster;
 import java.util.List;
 
 /**
@@ -37,7 +39,9 @@ public final class CommandRouter implements CommandDispatcher {
     private final String defaultRedirection;
     private final boolean activeRedirection;
     private final CommandSpec umforward;
+    private final CommandSpec info;
     private final MigrationStats migrationStats;
+    private final WholeCluster wide;
 
     public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
@@ -48,6 +52,8 @@ public final class CommandRouter implements CommandDispatcher {
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
         this.activeRedirection = proxy.config().activeRedirection();
         this.umforward = table.lookup("UMFORWARD");
+        this.info = table.lookup("INFO");
+        this.wide = new WholeCluster(proxy.config(), this::route);
     }
 
     @Override
@@ -81,12 +87,11 @@ public final class CommandRouter implements CommandDispatcher {
             case LOCAL -> {
                 if (spec == umforward) {
                     redirection.umforward(s, c);
-                } else {
+                } else if (spec != info || !wide.info(s, c, proxy.meta().table(), true, local::info)) {
                     local.handle(s, c, spec);
                 }
             }
-            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
-            case ANY_MASTER -> anyMaster(s, c);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT, ANY_MASTER -> keyless(s, c, spec, true);
             case UNSUPPORTED -> c.complete(Replies.error(s.channel().alloc(), spec.message()));
             default -> throw new IllegalStateException(spec.kind().toString());
         }
@@ -101,9 +106,25 @@ public final class CommandRouter implements CommandDispatcher {
         switch (spec.kind()) {
             case KEYED -> keyed(s, c, spec);
             case BLOCKING -> blocking.start(s, c, spec);
-            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT -> fanOut(s, c, spec.kind());
-            case ANY_MASTER -> anyMaster(s, c);
+            case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT, ANY_MASTER -> keyless(s, c, spec, false);
+            case LOCAL -> {
+                if (spec != info || !wide.info(s, c, proxy.meta().table(), false, local::info)) {
+                    c.complete(Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
+                }
+            }
             default -> c.complete(Replies.error(s.channel().alloc(), "ERR UMFORWARD can only carry data commands"));
+        }
+    }
+
+    /** Keyless commands: whole-cluster or every-master handling first ({@link WholeCluster}). */
+    private void keyless(ClientSession s, Command c, CommandSpec spec, boolean fromClient) {
+        if (wide.keyless(s, c, spec, proxy.meta().table(), fromClient)) {
+            return;
+        }
+        if (spec.kind() == CommandKind.ANY_MASTER) {
+            anyMaster(s, c);
+        } else {
+            fanOut(s, c, spec.kind());
         }
     }
 
@@ -140,7 +161,11 @@ public final class CommandRouter implements CommandDispatcher {
             return slot;
         }
         switch (slot) {
-            case KeyFinder.CROSS_SLOT -> c.complete(Replies.of(Replies.CROSSSLOT));
+            case KeyFinder.CROSS_SLOT -> {
+                if (!wide.crossSlot(s, c, spec, proxy.meta().table())) {
+                    c.complete(Replies.of(Replies.CROSSSLOT));
+                }
+            }
             case KeyFinder.BAD_NUMKEYS -> c.complete(Replies.error(s.channel().alloc(),
                     "ERR numkeys should be a non-negative integer"));
             case KeyFinder.TOO_MANY_NUMKEYS -> c.complete(Replies.error(s.channel().alloc(),
@@ -177,6 +202,13 @@ public final class CommandRouter implements CommandDispatcher {
             return;
         }
         Route r = t.route(slot);
+        SlowTrace trace = c.trace();
+        if (trace != null) {
+            trace.mark(SlowTrace.SENT_TO_CLUSTER);
+            if (r instanceof Route.Migrating || r instanceof Route.Importing) {
+                trace.mark(SlowTrace.SENT_TO_MIGRATION_BACKEND);
+            }
+        }
         if (r instanceof Route.Local l) {
             forwardLocal(s, c, l.backend(), c);
         } else if (r instanceof Route.Peer p) {
@@ -264,7 +296,13 @@ public final class CommandRouter implements CommandDispatcher {
             conn.send(c.detachRaw(), target);
             return true;
         }
-        s.loop().group(backend).connection(s.id()).send(c.detachRaw(), target);
+        BackendConnection conn = s.loop().group(backend).connection(s.id());
+        SlowTrace trace = c.trace();
+        if (trace != null) {
+            trace.mark(SlowTrace.SENT_TO_QUEUE);
+            conn.traceNext(trace);
+        }
+        conn.send(c.detachRaw(), target);
         return true;
     }
 

@@ -206,8 +206,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             ByteBuf reply = head.reply;
             head.reply = null;
             head.session = null;
-            if (head.startNanos != 0) {
-                proxy.slowLog().record(id, head.startNanos, System.nanoTime(), head.slowlogText);
+            if (head.trace != null) {
+                proxy.slowLog().record(id, head.trace, System.nanoTime());
             }
             if (head == blocked) {
                 blocked = null;

@@ -3,6 +3,7 @@ package io.undermoon.proxy.session;
 import io.netty.buffer.ByteBuf;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.reply.ReplyTarget;
+import io.undermoon.proxy.reply.SlowTrace;
 import io.undermoon.resp.Request;
 
 /**
@@ -16,18 +17,27 @@ public final class Command extends Request implements ReplyTarget {
     CommandSpec spec;
     /** set for a blocking command that waits for the commands before it. */
     boolean deferred;
-    /** nanoTime when sampled for the slow log, else 0. */
-    long startNanos;
-    String slowlogText;
+    /** the stage timestamps when sampled for the slow log, else null. */
+    SlowTrace trace;
     /** for blocking commands: how long the command may block, 0 = forever. */
     long blockTimeoutMillis;
     /** runs on a dedicated connection (a blocking command). */
     boolean blocking;
     /** hops left for active redirection, from UMFORWARD; -1 when the command came from a client. */
     int redirectTimes = -1;
+    /** set for a part of a command the proxy split (proxy mode): the part's reply goes here. */
+    ReplyTarget partOf;
 
     @Override
     public void complete(ByteBuf reply) {
+        if (partOf != null) {
+            release();
+            partOf.complete(reply);
+            return;
+        }
+        if (trace != null) {
+            trace.replied();
+        }
         ClientSession s = session;
         if (s == null || this.reply != null) {
             reply.release();
@@ -39,7 +49,18 @@ public final class Command extends Request implements ReplyTarget {
 
     @Override
     public boolean isCancelled() {
-        return session == null;
+        return partOf != null ? partOf.isCancelled() : session == null;
+    }
+
+    /**
+     * Makes this request a part of {@code whole} (split by the proxy in proxy mode): it is routed like
+     * a command of the same session and hop count, and its reply goes to {@code target}.
+     */
+    public void makePartOf(Command whole, CommandSpec spec, int redirectTimes, ReplyTarget target) {
+        this.session = whole.session;
+        this.spec = spec;
+        this.redirectTimes = redirectTimes;
+        this.partOf = target;
     }
 
     public CommandSpec spec() {
@@ -52,8 +73,12 @@ public final class Command extends Request implements ReplyTarget {
 
     /** Times this command for the slow log: {@code text} is what the log shows. */
     public void sampleForSlowLog(long startNanos, String text) {
-        this.startNanos = startNanos;
-        this.slowlogText = text;
+        this.trace = new SlowTrace(startNanos, text);
+    }
+
+    /** The slow-log stage timestamps, or null when this command is not sampled. */
+    public SlowTrace trace() {
+        return trace;
     }
 
     /** Runs on a dedicated connection, blocking for at most {@code timeoutMillis} (0 = forever). */
