@@ -86,6 +86,13 @@ undermoon_ensure_python_redis() { # Debian's python3-redis (redis-py) under /usr
   /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || { echo "undermoon: could not install python3-redis" >&2; return 1; }
 }
 
+undermoon_ensure_haproxy() { # Debian's haproxy, for the test of the load balancer example (deploy/haproxy)
+  if [ -x /usr/sbin/haproxy ]; then return 0; fi
+  echo "undermoon: haproxy not found, installing it with apt-get (for the proxy mode's load balancer test)" >&2
+  undermoon_apt_install haproxy
+  [ -x /usr/sbin/haproxy ] || { echo "undermoon: could not install haproxy" >&2; return 1; }
+}
+
 undermoon_ensure_nutcracker() { # twemproxy (Debian's nutcracker), the reference point of the proxy benchmarks
   if command -v nutcracker >/dev/null 2>&1; then return 0; fi
   echo "undermoon: nutcracker not found, installing it with apt-get (for the benchmarks)" >&2

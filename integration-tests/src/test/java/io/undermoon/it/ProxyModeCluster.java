@@ -1,7 +1,7 @@
 package io.undermoon.it;
 
 import io.undermoon.proxy.ServerProxy;
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.undermoon.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.undermoon.testkit.RedisProcess;
+import io.undermoon.process.RedisProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

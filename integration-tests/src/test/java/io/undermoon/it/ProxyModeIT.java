@@ -10,7 +10,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.undermoon.model.SlotHash;
-import io.undermoon.testkit.ChildProcesses;
+import io.undermoon.process.ChildProcesses;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -241,10 +241,10 @@ class ProxyModeIT {
 
     @Test
     void throughHaproxy() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/sbin/haproxy").canExecute(),
-                "haproxy is not installed (apt-get install haproxy)");
-        int port = io.undermoon.testkit.FreePorts.next();
-        String cfg = java.nio.file.Files.readString(io.undermoon.testkit.Repository.root().resolve("deploy/haproxy/haproxy.cfg"))
+        assertThat(new java.io.File("/usr/sbin/haproxy").canExecute())
+                .as("haproxy is installed (scripts/test installs Debian's haproxy)").isTrue();
+        int port = io.undermoon.process.FreePorts.next();
+        String cfg = java.nio.file.Files.readString(io.undermoon.process.Repository.root().resolve("deploy/haproxy/haproxy.cfg"))
                 .replace("127.0.0.1:6379", "127.0.0.1:" + port)
                 .replace("127.0.0.1:5299", cluster.address(0)).replace("127.0.0.1:5300", cluster.address(1));
         java.nio.file.Path file = java.nio.file.Files.createTempFile("haproxy", ".cfg");
@@ -252,7 +252,7 @@ class ProxyModeIT {
         Process haproxy = ChildProcesses.register(new ProcessBuilder("/usr/sbin/haproxy", "-f", file.toString(), "-db")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         try {
-            for (int i = 0; i < 100 && io.undermoon.testkit.FreePorts.isFree(port); i++) {
+            for (int i = 0; i < 100 && io.undermoon.process.FreePorts.isFree(port); i++) {
                 Thread.sleep(50);
             }
             List<Jedis> conns = new ArrayList<>();
