@@ -1,6 +1,7 @@
 package io.undermoon.proxy.route;
 
 import io.netty.buffer.ByteBuf;
+import io.undermoon.model.CompressionStrategy;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.SlowLogText;
 import io.undermoon.proxy.backend.BackendConnection;
@@ -8,6 +9,7 @@ import io.undermoon.proxy.command.CommandKind;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.command.CommandTable;
 import io.undermoon.proxy.command.KeyFinder;
+import io.undermoon.proxy.compress.ValueCompression;
 import io.undermoon.proxy.local.Authentication;
 import io.undermoon.proxy.local.LocalCommands;
 import io.undermoon.proxy.migration.Importer;
@@ -38,6 +40,7 @@ public final class CommandRouter implements CommandDispatcher {
     private final boolean activeRedirection;
     private final CommandSpec umforward;
     private final MigrationStats migrationStats;
+    private final ValueCompression compression;
 
     public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
@@ -48,6 +51,7 @@ public final class CommandRouter implements CommandDispatcher {
         this.defaultRedirection = proxy.config().defaultRedirectionAddress();
         this.activeRedirection = proxy.config().activeRedirection();
         this.umforward = table.lookup("UMFORWARD");
+        this.compression = new ValueCompression(proxy.config().requestLimits().maxBulkLength());
     }
 
     @Override
@@ -177,6 +181,11 @@ public final class CommandRouter implements CommandDispatcher {
             return;
         }
         Route r = t.route(slot);
+        CompressionStrategy cs = t.config().compressionStrategy();
+        if (cs != CompressionStrategy.DISABLED && !compression.apply(c, cs,
+                r == null || (r instanceof Route.Peer && !activeRedirection), s.channel().alloc())) {
+            return; // refused by the cluster's compression_strategy
+        }
         if (r instanceof Route.Local l) {
             forwardLocal(s, c, l.backend(), c);
         } else if (r instanceof Route.Peer p) {

@@ -2,6 +2,7 @@ package io.undermoon.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.undermoon.proxy.command.CommandSpec;
+import io.undermoon.proxy.reply.ReplyFilter;
 import io.undermoon.proxy.reply.ReplyTarget;
 import io.undermoon.resp.Request;
 
@@ -25,6 +26,8 @@ public final class Command extends Request implements ReplyTarget {
     boolean blocking;
     /** hops left for active redirection, from UMFORWARD; -1 when the command came from a client. */
     int redirectTimes = -1;
+    /** changes the reply before it is queued (value decompression, compress/ValueCompression), or null. */
+    ReplyFilter replyFilter;
 
     @Override
     public void complete(ByteBuf reply) {
@@ -32,6 +35,10 @@ public final class Command extends Request implements ReplyTarget {
         if (s == null || this.reply != null) {
             reply.release();
             return;
+        }
+        ReplyFilter f = replyFilter;
+        if (f != null) {
+            reply = f.filter(reply);
         }
         this.reply = reply;
         s.onCommandDone(this);
@@ -77,6 +84,15 @@ public final class Command extends Request implements ReplyTarget {
 
     public void setRedirectTimes(int redirectTimes) {
         this.redirectTimes = redirectTimes;
+    }
+
+    /** The filter of this command's reply, or null (none set yet). */
+    public ReplyFilter replyFilter() {
+        return replyFilter;
+    }
+
+    public void setReplyFilter(ReplyFilter filter) {
+        this.replyFilter = filter;
     }
 
     public ClientSession session() {
