@@ -23,8 +23,8 @@ import io.undermoon.resp.RespWriter;
  *   <li>everything else passes.
  * </ul>
  *
- * Compression happens once, on the proxy the client is connected to: a command that a peer
- * forwarded (UMFORWARD) arrives compressed and its reply leaves undecoded.
+ * Compression happens once, on the proxy whose Redis stores the value: a proxy that forwards a
+ * command to a peer (active redirection) sends it as it came and passes the peer's reply on.
  */
 public final class ValueCompression {
     public static final String UNSUPPORTED = "unsupported string command when compression is enabled";
@@ -32,6 +32,9 @@ public final class ValueCompression {
     public static final String FAILED = "failed to compress data: ";
 
     private enum Rule { PASS, VALUE_AT_2, VALUE_AT_3, VALUES_EVEN, READ, RESTRICTED }
+
+    /** Marks a command {@link #prepare} has to compress or decode: leaves a reply as it is (one from a peer). */
+    public static final ReplyFilter PENDING = reply -> reply;
 
     private final ReplyFilter decompressor;
 
@@ -54,17 +57,19 @@ public final class ValueCompression {
     }
 
     /**
-     * Applies {@code strategy} (not DISABLED) to {@code c}. With {@code notSent} (the proxy answers
-     * it with MOVED or CLUSTERDOWN) nothing is compressed, but a refused command is still refused.
+     * Marks a command whose values or reply concern compression (nothing else is touched), and
+     * refuses under {@code set_get_only} a string command that would see compressed bytes. Called
+     * for every routed command while the strategy is not DISABLED; the work itself is done by
+     * {@link #prepare} when the command is sent to a Redis of this proxy, so that a command
+     * forwarded to a peer is compressed once, by the proxy that owns the slot.
      *
-     * @return false when the command has been answered (refused, or compression failed)
+     * @return false when the command has been answered (refused)
      */
-    public boolean apply(Command c, CompressionStrategy strategy, boolean notSent, ByteBufAllocator alloc) {
-        if (c.replyFilter() != null || c.redirectTimes() >= 0) {
-            return true; // looked at already (routed again after a hold), or compressed by the forwarding peer
+    public boolean check(Command c, CompressionStrategy strategy, ByteBufAllocator alloc) {
+        if (c.replyFilter() != null) {
+            return true; // looked at already (routed again after a hold)
         }
-        Rule rule = rule(c.spec().name());
-        switch (rule) {
+        switch (rule(c.spec().name())) {
             case PASS -> {
                 return true;
             }
@@ -75,30 +80,44 @@ public final class ValueCompression {
                 }
                 return true;
             }
-            case READ -> {
-                c.setReplyFilter(decompressor);
-                return true;
-            }
             default -> {
-                if (notSent) {
-                    return true;
-                }
-                int first = rule == Rule.VALUE_AT_3 ? 3 : 2;
-                if (c.argc() <= first) {
-                    c.complete(error(alloc, INVALID));
-                    return false;
-                }
-                try {
-                    compressValues(c, first, rule == Rule.VALUES_EVEN ? 2 : c.argc(), alloc);
-                } catch (RuntimeException | LinkageError e) {
-                    c.complete(error(alloc, FAILED + e.getMessage()));
-                    return false;
-                }
-                String name = c.spec().name();
-                c.setReplyFilter(name.equals("SET") || name.equals("GETSET") ? decompressor : ReplyFilter.NONE);
+                c.setReplyFilter(PENDING);
                 return true;
             }
         }
+    }
+
+    /**
+     * Compresses the values of a command marked by {@link #check} (a no-op for any other command)
+     * and sets the decompression of its reply, just before it is sent to a Redis.
+     *
+     * @return false when the command has been answered (compression failed)
+     */
+    public boolean prepare(Command c, ByteBufAllocator alloc) {
+        if (c.replyFilter() != PENDING) {
+            return true;
+        }
+        Rule rule = rule(c.spec().name());
+        if (rule == Rule.READ) {
+            c.setReplyFilter(decompressor);
+            return true;
+        }
+        int first = rule == Rule.VALUE_AT_3 ? 3 : 2;
+        if (c.argc() <= first) {
+            c.setReplyFilter(ReplyFilter.NONE);
+            c.complete(error(alloc, INVALID));
+            return false;
+        }
+        try {
+            compressValues(c, first, rule == Rule.VALUES_EVEN ? 2 : c.argc(), alloc);
+        } catch (RuntimeException | LinkageError e) {
+            c.setReplyFilter(ReplyFilter.NONE);
+            c.complete(error(alloc, FAILED + e.getMessage()));
+            return false;
+        }
+        String name = c.spec().name();
+        c.setReplyFilter(name.equals("SET") || name.equals("GETSET") ? decompressor : ReplyFilter.NONE);
+        return true;
     }
 
     /** Rewrites the request with elements {@code first}, {@code first + step}, ... compressed. */

@@ -182,8 +182,7 @@ public final class CommandRouter implements CommandDispatcher {
         }
         Route r = t.route(slot);
         CompressionStrategy cs = t.config().compressionStrategy();
-        if (cs != CompressionStrategy.DISABLED && !compression.apply(c, cs,
-                r == null || (r instanceof Route.Peer && !activeRedirection), s.channel().alloc())) {
+        if (cs != CompressionStrategy.DISABLED && !compression.check(c, cs, s.channel().alloc())) {
             return; // refused by the cluster's compression_strategy
         }
         if (r instanceof Route.Local l) {
@@ -196,8 +195,13 @@ public final class CommandRouter implements CommandDispatcher {
             switch (i.task().state()) {
                 case PRE_CHECK -> redirect(s, c, slot, i.task().meta().srcProxyAddress());
                 case SWITCH_COMMITTED -> forwardLocal(s, c, i.backend(), c);
-                default -> new Importer(c, i.task(), s.loop(), s.id(), i.backend(), migrationStats,
-                        () -> forwardLocal(s, c, i.backend(), c)).start();
+                default -> {
+                    if (c.replyFilter() == ValueCompression.PENDING && !compression.prepare(c, s.channel().alloc())) {
+                        return;
+                    }
+                    new Importer(c, i.task(), s.loop(), s.id(), i.backend(), migrationStats,
+                            () -> forwardLocal(s, c, i.backend(), c)).start();
+                }
             }
         } else {
             c.complete(Replies.of(Replies.CLUSTERDOWN));
@@ -265,6 +269,9 @@ public final class CommandRouter implements CommandDispatcher {
         if (backend.awaitingPromotion()) {
             c.complete(Replies.of(Replies.TRYAGAIN_PROMOTION));
             return false;
+        }
+        if (c.replyFilter() == ValueCompression.PENDING && !compression.prepare(c, s.channel().alloc())) {
+            return false; // compression failed, answered
         }
         s.loop().stats().forwarded++;
         if (c.isBlocking()) {
