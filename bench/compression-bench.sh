@@ -4,7 +4,7 @@
 # each against the same Redis directly in the same round (the machine is shared: only the ratios
 # mean something).
 #
-#   bench/compression-bench.sh [requests-per-run] [rounds] [keys]
+#   bench/compression-bench.sh [requests-per-run] [rounds] [keys] [pipeline]
 #
 # Needs redis-server and redis-benchmark (apt-get install redis-server redis-tools).
 set -euo pipefail
@@ -14,6 +14,7 @@ undermoon_find_java
 N=${1:-100000}
 ROUNDS=${2:-3}
 KEYS=${3:-10000}
+PIPELINE=${4:-1}
 CLIENTS=50
 
 work=$(mktemp -d /tmp/undermoon-zbench.XXXXXX)
@@ -78,7 +79,7 @@ run() { # round target port strategy
   for test in SET GET; do
     local args=(SET "key:__rand_int__" "$VALUE")
     [ "$test" = GET ] && args=(GET "key:__rand_int__")
-    redis-benchmark -p "$port" -n "$N" -c $CLIENTS -r "$KEYS" --csv "${args[@]}" 2>/dev/null | tail -n +2 | tr -d '"' \
+    redis-benchmark -p "$port" -n "$N" -c $CLIENTS -P "$PIPELINE" -r "$KEYS" --csv "${args[@]}" 2>/dev/null | tail -n +2 | tr -d '"' \
       | awk -F, -v p="$round,$name,$strat,$test" '{print p "," $(NF-6)}' >> "$results" # rps (the title holds commas)
   done
   local keys; keys=$(redis-cli -p "$REDIS_PORT" DBSIZE)
@@ -93,7 +94,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "redis-benchmark, $CLIENTS clients, $N requests per run, $KEYS keys, $ROUNDS rounds (medians)."
+echo "redis-benchmark, $CLIENTS clients, pipeline $PIPELINE, $N requests per run, $KEYS keys, $ROUNDS rounds (medians)."
 echo "ratio = proxy req/s / direct Redis req/s measured just before it; memory = used_memory growth / keys"
 python3 - "$results" <<'PY'
 import csv, statistics, sys
