@@ -33,8 +33,12 @@ pids+=($!)
 UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
   ./undermoon proxy > "$work/proxy.log" 2>&1 &
 pids+=($!)
+PROXY_PID=$!   # the launcher execs the JVM
 
-for i in $(seq 100); do
+# CPU time (user + system, in clock ticks of 10 ms) the proxy has used so far
+proxy_ticks() { awk '{print $14 + $15}' "/proc/$PROXY_PID/stat"; }
+
+for i in $(seq 300); do
   redis-cli -p "$PROXY_PORT" PING >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break
   sleep 0.2
 done
@@ -79,8 +83,11 @@ run() { # round target port strategy
   for test in SET GET; do
     local args=(SET "key:__rand_int__" "$VALUE")
     [ "$test" = GET ] && args=(GET "key:__rand_int__")
+    local t0; t0=$(proxy_ticks)
     redis-benchmark -p "$port" -n "$N" -c $CLIENTS -P "$PIPELINE" -r "$KEYS" --csv "${args[@]}" 2>/dev/null | tail -n +2 | tr -d '"' \
       | awk -F, -v p="$round,$name,$strat,$test" '{print p "," $(NF-6)}' >> "$results" # rps (the title holds commas)
+    # the proxy's CPU microseconds per request (robust to other load on the machine, unlike req/s)
+    echo "$round,$name,$strat,CPU$test,$(( ($(proxy_ticks) - t0) * 10000 * 1000 / N ))" >> "$results"
   done
   local keys; keys=$(redis-cli -p "$REDIS_PORT" DBSIZE)
   echo "$round,$name,$strat,MEM,$(( ($(used_memory) - base) / keys ))" >> "$results"
@@ -103,9 +110,13 @@ d = {}
 for rnd, name, strat, test, v in rows:
     d.setdefault((name, strat, test), []).append(float(v))
 m = lambda k: statistics.median(d[k])
-print(f"{'strategy':>13} {'SET req/s':>10} {'ratio':>6} {'GET req/s':>10} {'ratio':>6} {'bytes/key':>10} {'direct':>8}")
+print("cpu = the proxy's CPU time per request in microseconds (its own, whatever else runs)")
+print(f"{'strategy':>13} {'SET req/s':>10} {'ratio':>6} {'cpu us':>7} {'GET req/s':>10} {'ratio':>6} {'cpu us':>7}"
+      f" {'bytes/key':>10} {'direct':>8}")
 for s in ("disabled", "set_get_only", "allow_all"):
     print(f"{s:>13} {m(('undermoon', s, 'SET')):>10.0f} {m(('undermoon', s, 'SET')) / m(('redis', s, 'SET')):>6.2f}"
+          f" {m(('undermoon', s, 'CPUSET')) / 1000:>7.1f}"
           f" {m(('undermoon', s, 'GET')):>10.0f} {m(('undermoon', s, 'GET')) / m(('redis', s, 'GET')):>6.2f}"
+          f" {m(('undermoon', s, 'CPUGET')) / 1000:>7.1f}"
           f" {m(('undermoon', s, 'MEM')):>10.0f} {m(('redis', s, 'MEM')):>8.0f}")
 PY

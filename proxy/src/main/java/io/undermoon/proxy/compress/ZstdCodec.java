@@ -34,6 +34,11 @@ public final class ZstdCodec {
         protected ZstdCodec initialValue() {
             return new ZstdCodec();
         }
+
+        @Override
+        protected void onRemoval(ZstdCodec codec) {
+            codec.close(); // the event loop ends: free the native contexts
+        }
     };
 
     private final ZstdCompressCtx cctx;
@@ -42,6 +47,11 @@ public final class ZstdCodec {
     ZstdCodec() {
         cctx = new ZstdCompressCtx().setLevel(LEVEL).setChecksum(false).setContentSize(true);
         dctx = new ZstdDecompressCtx();
+    }
+
+    private void close() {
+        cctx.close();
+        dctx.close();
     }
 
     /** This thread's codec (created on first use). */
