@@ -135,6 +135,23 @@ public final class ZstdCodec {
             if (declared > maxLen) {
                 throw new TooLargeException(maxLen);
             }
+            if (declared >= 0) {
+                // the usual case, one frame that says its size: one call, into a buffer of that size
+                dst = alloc.directBuffer((int) Math.max(declared, 1));
+                try {
+                    int n = dctx.decompressDirectByteBuffer(dst.nioBuffer(0, dst.capacity()), 0, (int) declared, in, 0, len);
+                    if (n == declared) {
+                        dst.writerIndex(n);
+                        ByteBuf result = dst;
+                        dst = null;
+                        return result;
+                    }
+                } catch (com.github.luben.zstd.ZstdException e) {
+                    // more than one frame, or not a frame: the streaming decoder below tells
+                }
+                dst.release();
+                dst = null;
+            }
             int cap = (int) Math.min(maxLen, declared >= 0 ? Math.max(declared, 16) : Math.max(64L, 4L * len));
             dst = alloc.directBuffer(cap);
             ByteBuffer out = dst.nioBuffer(0, cap);
