@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
@@ -165,6 +167,18 @@ class CompressionIT {
                     assertThatThrownBy(refused::run).isInstanceOf(JedisDataException.class)
                             .hasMessage("unsupported string command when compression is enabled");
                 }
+                for (String[] cmd : new String[][] {{"SUBSTR", "small", "0", "1"}, {"LCS", "small", "small"},
+                        {"BITFIELD", "small", "GET", "u8", "0"}, {"BITFIELD_RO", "small", "GET", "u8", "0"},
+                        {"GETBIT", "small", "0"}, {"SETBIT", "small", "0", "1"}, {"BITPOS", "small", "1"},
+                        {"BITOP", "AND", "small", "small"}, {"DECR", "small"}, {"INCRBY", "small", "1"}}) {
+                    byte[][] args = new byte[cmd.length - 1][];
+                    for (int i = 1; i < cmd.length; i++) {
+                        args[i - 1] = b(cmd[i]);
+                    }
+                    assertThatThrownBy(() -> jc.sendCommand(b("small"), () -> b(cmd[0]), args)).as(cmd[0])
+                            .isInstanceOf(JedisDataException.class)
+                            .hasMessage("unsupported string command when compression is enabled");
+                }
                 assertThat(jc.get("small")).isEqualTo("5");
                 // other types are not touched
                 jc.hset(b("h"), b("f"), JSON);
@@ -178,9 +192,12 @@ class CompressionIT {
         }
     }
 
-    @Test
-    void allowAllPassesTheOtherStringCommandsAndActiveRedirectionCompressesOnce() throws Exception {
-        try (TwoProxyCluster c = TwoProxyCluster.startWithConfig(Map.of("active_redirection", true))) {
+    /** max_redirections 0 forwards the plain command, 2 wraps it in UMFORWARD. */
+    @ParameterizedTest(name = "max_redirections = {0}")
+    @ValueSource(ints = {0, 2})
+    void allowAllPassesTheOtherStringCommandsAndActiveRedirectionCompressesOnce(int maxRedirections) throws Exception {
+        try (TwoProxyCluster c = TwoProxyCluster.startWithConfig(Map.of("active_redirection", true,
+                "max_redirections", maxRedirections))) {
             setStrategy(c, 2, "allow_all");
             String local = "b"; // slot 3300 is proxy 1's; "a" (15495) is proxy 2's
             String peerKey = "a";
