@@ -3,6 +3,7 @@ package io.undermoon.proxy.compress;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -75,7 +76,7 @@ public final class ZstdCodec {
      * The zstd frame of a value, or null when the value is better stored as it is: its frame would
      * not be shorter, and it does not start with the magic (so it cannot be taken for a frame).
      *
-     * @throws com.github.luben.zstd.ZstdException when zstd fails
+     * @throws ZstdException when zstd fails
      */
     public ByteBuf compress(ByteBuf src, int off, int len, ByteBufAllocator alloc) {
         boolean magic = hasMagic(src, off, len);
@@ -146,7 +147,7 @@ public final class ZstdCodec {
                         dst = null;
                         return result;
                     }
-                } catch (com.github.luben.zstd.ZstdException e) {
+                } catch (ZstdException e) {
                     // more than one frame, or not a frame: the streaming decoder below tells
                 }
                 dst.release();
@@ -183,7 +184,7 @@ public final class ZstdCodec {
                     return null; // truncated frame, or no progress: not a whole frame
                 }
             }
-        } catch (com.github.luben.zstd.ZstdException e) {
+        } catch (ZstdException e) {
             return null; // not zstd frames after all: the value as stored
         } finally {
             if (dst != null) {
