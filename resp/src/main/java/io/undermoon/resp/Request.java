@@ -135,6 +135,23 @@ public class Request {
     }
 
     /**
+     * Replaces the bytes of this request by {@code newRaw}, a RESP array of the same number of
+     * arguments, each at {@code newArgs} (pairs of offset from {@code newRaw.readerIndex()} and
+     * length); the old bytes are released (used to rewrite argument values, e.g. compressed).
+     */
+    public final void replaceRaw(ByteBuf newRaw, int[] newArgs) {
+        if (newArgs.length != 2 * argc) {
+            throw new IllegalArgumentException("expected " + argc + " arguments, got " + newArgs.length / 2);
+        }
+        ByteBuf old = raw;
+        raw = newRaw;
+        args = newArgs;
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    /**
      * Hands the request bytes over to the caller (to write them to a backend) and forgets them; the
      * arguments are not readable afterwards.
      */

@@ -1,6 +1,7 @@
 package io.undermoon.proxy.route;
 
 import io.netty.buffer.ByteBuf;
+import io.undermoon.model.CompressionStrategy;
 import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.SlowLogText;
 import io.undermoon.proxy.backend.BackendConnection;
@@ -8,6 +9,7 @@ import io.undermoon.proxy.command.CommandKind;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.command.CommandTable;
 import io.undermoon.proxy.command.KeyFinder;
+import io.undermoon.proxy.compress.ValueCompression;
 import io.undermoon.proxy.local.Authentication;
 import io.undermoon.proxy.local.LocalCommands;
 import io.undermoon.proxy.migration.Importer;
@@ -42,6 +44,7 @@ public final class CommandRouter implements CommandDispatcher {
     private final CommandSpec info;
     private final MigrationStats migrationStats;
     private final WholeCluster wide;
+    private final ValueCompression compression;
 
     public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
@@ -54,6 +57,7 @@ public final class CommandRouter implements CommandDispatcher {
         this.umforward = table.lookup("UMFORWARD");
         this.info = table.lookup("INFO");
         this.wide = new WholeCluster(proxy.config(), this::route);
+        this.compression = new ValueCompression(proxy.config().requestLimits().maxBulkLength());
     }
 
     @Override
@@ -202,6 +206,10 @@ public final class CommandRouter implements CommandDispatcher {
             return;
         }
         Route r = t.route(slot);
+        CompressionStrategy cs = t.config().compressionStrategy();
+        if (cs != CompressionStrategy.DISABLED && !compression.check(c, cs, s.channel().alloc())) {
+            return; // refused by the cluster's compression_strategy
+        }
         SlowTrace trace = c.trace();
         if (trace != null) {
             trace.mark(SlowTrace.SENT_TO_CLUSTER);
@@ -219,8 +227,13 @@ public final class CommandRouter implements CommandDispatcher {
             switch (i.task().state()) {
                 case PRE_CHECK -> redirect(s, c, slot, i.task().meta().srcProxyAddress());
                 case SWITCH_COMMITTED -> forwardLocal(s, c, i.backend(), c);
-                default -> new Importer(c, i.task(), s.loop(), s.id(), i.backend(), migrationStats,
-                        () -> forwardLocal(s, c, i.backend(), c)).start();
+                default -> {
+                    if (c.replyFilter() == ValueCompression.PENDING && !compression.prepare(c, s.channel().alloc())) {
+                        return;
+                    }
+                    new Importer(c, i.task(), s.loop(), s.id(), i.backend(), migrationStats,
+                            () -> forwardLocal(s, c, i.backend(), c)).start();
+                }
             }
         } else {
             c.complete(Replies.of(Replies.CLUSTERDOWN));
@@ -288,6 +301,9 @@ public final class CommandRouter implements CommandDispatcher {
         if (backend.awaitingPromotion()) {
             c.complete(Replies.of(Replies.TRYAGAIN_PROMOTION));
             return false;
+        }
+        if (c.replyFilter() == ValueCompression.PENDING && !compression.prepare(c, s.channel().alloc())) {
+            return false; // compression failed, answered
         }
         s.loop().stats().forwarded++;
         if (c.isBlocking()) {

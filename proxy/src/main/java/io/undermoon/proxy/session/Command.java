@@ -2,6 +2,7 @@ package io.undermoon.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.undermoon.proxy.command.CommandSpec;
+import io.undermoon.proxy.reply.ReplyFilter;
 import io.undermoon.proxy.reply.ReplyTarget;
 import io.undermoon.proxy.reply.SlowTrace;
 import io.undermoon.resp.Request;
@@ -27,10 +28,16 @@ public final class Command extends Request implements ReplyTarget {
     int redirectTimes = -1;
     /** set for a part of a command the proxy split (proxy mode): the part's reply goes here. */
     ReplyTarget partOf;
+    /** changes the reply before it is queued (value decompression, compress/ValueCompression), or null. */
+    ReplyFilter replyFilter;
 
     @Override
     public void complete(ByteBuf reply) {
         if (partOf != null) {
+            ReplyFilter f = replyFilter; // a part of a split MGET is decompressed before the merge
+            if (f != null) {
+                reply = f.filter(reply);
+            }
             release();
             partOf.complete(reply);
             return;
@@ -42,6 +49,10 @@ public final class Command extends Request implements ReplyTarget {
         if (s == null || this.reply != null) {
             reply.release();
             return;
+        }
+        ReplyFilter f = replyFilter;
+        if (f != null) {
+            reply = f.filter(reply);
         }
         this.reply = reply;
         s.onCommandDone(this);
@@ -102,6 +113,15 @@ public final class Command extends Request implements ReplyTarget {
 
     public void setRedirectTimes(int redirectTimes) {
         this.redirectTimes = redirectTimes;
+    }
+
+    /** The filter of this command's reply, or null (none set yet). */
+    public ReplyFilter replyFilter() {
+        return replyFilter;
+    }
+
+    public void setReplyFilter(ReplyFilter filter) {
+        this.replyFilter = filter;
     }
 
     public ClientSession session() {
