@@ -55,6 +55,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private String authPassword;
     private long sinceLastSample;
     private String clientName;
+    /** A transaction or subscription in progress, or null. */
+    private SessionMode mode;
 
     public ClientSession(ProxyContext proxy, LoopResources loop, CommandDispatcher router) {
         this.proxy = proxy;
@@ -114,6 +116,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     public void setClientName(String clientName) {
         this.clientName = clientName;
+    }
+
+    public SessionMode mode() {
+        return mode;
+    }
+
+    public void setMode(SessionMode mode) {
+        this.mode = mode;
+    }
+
+    /** Closes the client connection now (a subscriber over its output limit, or whose channel's owner changed). */
+    public void closeNow() {
+        if (channel != null) {
+            channel.close();
+        }
     }
 
     @Override
@@ -345,6 +362,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             blockedOn = null;
         }
         blocked = null;
+        SessionMode m = mode;
+        if (m != null) {
+            mode = null;
+            m.sessionClosed(this);
+        }
         ctx.fireChannelInactive();
     }
 
