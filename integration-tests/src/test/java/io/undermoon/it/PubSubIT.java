@@ -211,7 +211,6 @@ class PubSubIT {
         try (RawConn slow = new RawConn(clusterMode.proxy1.port());
                 Jedis publisher = new Jedis("127.0.0.1", clusterMode.proxy2.port());
                 Jedis other = new Jedis("127.0.0.1", clusterMode.proxy1.port())) {
-            slow.socket.setReceiveBufferSize(4096);
             assertThat(slow.call("SUBSCRIBE", "flood")).isEqualTo(List.of("subscribe", "flood", 1L));
             String payload = "x".repeat(64 * 1024);
             long delivered = 0;
