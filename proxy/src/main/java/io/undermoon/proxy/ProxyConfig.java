@@ -104,7 +104,7 @@ public record ProxyConfig(
                 c.getLong("replication_interval", 5000, 100, ConfigSource.MAX_MILLIS),
                 c.getBoolean("fast_first_sync", true),
                 c.getInt("max_transaction_commands", 10000, 1),
-                c.getLong("max_transaction_bytes", 64L * 1024 * 1024, 1, 1L << 40),
+                c.getLong("max_transaction_bytes", 64L * 1024 * 1024, 1, 1L << 30),
                 c.getLong("pubsub_output_buffer_limit", 32L * 1024 * 1024, 1024, 1L << 40));
     }
 
