@@ -229,11 +229,13 @@ class PubSubIT {
 
     @Test
     void aSubscriberIsDisconnectedWhenItsRedisDiesOrItsSlotMoves() throws Exception {
-        try (FourRedisCluster c = FourRedisCluster.start("psx", Map.of())) {
+        try (FourRedisCluster c = FourRedisCluster.start("psx", Map.of("session_timeout", 300))) {
             String shard = keyOn(1, "moving");
             try (RawConn classic = new RawConn(c.proxy1.port()); RawConn sharded = new RawConn(c.proxy1.port())) {
                 assertThat(classic.call("SUBSCRIBE", "ch")).isEqualTo(List.of("subscribe", "ch", 1L));
                 assertThat(sharded.call("SSUBSCRIBE", shard)).isEqualTo(List.of("ssubscribe", shard, 1L));
+                Thread.sleep(1000);
+                assertThat(classic.call("PING")).as("session_timeout never closes a subscriber").isEqualTo(List.of("pong", ""));
                 // slot range 4096-8191 moves to proxy 2: the sharded subscriber is told by a close
                 String moved = "UMCTL SETCLUSTER v2 2 NOFLAG psx " + c.redis.get(0).address() + " 1 0-4095 "
                         + c.redis.get(1).address() + " 1 4096-4096 PEER " + c.address2() + " 1 4097-16383";

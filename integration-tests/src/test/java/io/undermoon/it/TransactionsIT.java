@@ -16,7 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import io.undermoon.model.SlotHash;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Transaction;
 
 /**
@@ -116,6 +120,19 @@ class TransactionsIT {
                     .hasMessageStartingWith("CROSSSLOT");
             assertThat(a.unwatch()).isEqualTo("OK");
             assertThat(a.get(k)).isEqualTo("mine");
+        }
+    }
+
+    @Test
+    void jedisClusterRunsATransactionOnTheConnectionOfTheSlotsNode() {
+        String k = keyOn(3, "jc");
+        try (JedisCluster jc = new JedisCluster(new HostAndPort("127.0.0.1", clusterMode.proxy1.port()));
+                Connection conn = jc.getConnectionFromSlot(SlotHash.slot(k)); Jedis node = new Jedis(conn)) {
+            Transaction t = node.multi();
+            t.set(k, "1");
+            t.incrBy(k, 9);
+            assertThat(t.exec()).containsExactly("OK", 10L);
+            assertThat(jc.get(k)).isEqualTo("10");
         }
     }
 

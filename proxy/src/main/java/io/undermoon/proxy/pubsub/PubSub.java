@@ -17,7 +17,6 @@ import io.undermoon.proxy.session.Command;
 import io.undermoon.resp.RespWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pub/sub over the proxies of one cluster. A subscriber subscribes on a connection of its own to
@@ -35,7 +34,6 @@ public final class PubSub {
     private final CommandRouter router;
     private final boolean activeRedirection;
     private final long outputLimit;
-    private final AtomicLong slowSubscribersClosed = new AtomicLong();
 
     public PubSub(ProxyContext proxy, CommandRouter router) {
         this.proxy = proxy;
@@ -54,10 +52,6 @@ public final class PubSub {
 
     long outputLimit() {
         return outputLimit;
-    }
-
-    AtomicLong stats() {
-        return slowSubscribersClosed;
     }
 
     /** The Redis classic subscriptions of this proxy live on: its first local master. */

@@ -48,6 +48,11 @@ final class Subscriber implements SessionMode {
     }
 
     @Override
+    public boolean exemptFromIdleTimeout() {
+        return true; // like Redis's timeout, which never closes a subscriber
+    }
+
+    @Override
     public boolean intercept(ClientSession s, Command c, CommandSpec spec) {
         if (spec == null) {
             owner.router().unknownCommand(s, c);
@@ -166,7 +171,6 @@ final class Subscriber implements SessionMode {
         if (out != null && out.totalPendingWriteBytes() > owner.outputLimit()) {
             LOG.warn("subscriber session {} does not read its messages: over pubsub_output_buffer_limit ({} bytes); closing it",
                     session.id(), owner.outputLimit());
-            owner.stats().incrementAndGet();
             lose();
         }
     }

@@ -336,7 +336,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && queue.isEmpty()) {
+        if (evt instanceof IdleStateEvent && queue.isEmpty() && (mode == null || !mode.exemptFromIdleTimeout())) {
             LOG.debug("session {} idle longer than session_timeout; closing", id);
             ctx.close();
             return;

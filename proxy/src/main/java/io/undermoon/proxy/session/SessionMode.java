@@ -13,6 +13,11 @@ public interface SessionMode {
      */
     boolean intercept(ClientSession s, Command c, CommandSpec spec);
 
+    /** True when session_timeout must not close an idle session in this mode (a subscriber waits for messages). */
+    default boolean exemptFromIdleTimeout() {
+        return false;
+    }
+
     /** The client went away: release what the mode holds. Called once, on the session's loop. */
     void sessionClosed(ClientSession s);
 }
