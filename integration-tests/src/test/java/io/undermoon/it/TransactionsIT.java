@@ -137,6 +137,26 @@ class TransactionsIT {
     }
 
     @Test
+    void aSlotBeingMigratedAnswersTryAgainRatherThanRunningIt() throws Exception {
+        try (FourRedisCluster c = FourRedisCluster.start("txm", Map.of())) {
+            String r1 = c.redis.get(1).address();
+            String migrating = "UMCTL SETCLUSTER v2 2 NOFLAG txm " + c.redis.get(0).address() + " 1 0-4095 " + r1
+                    + " MIGRATING 1 4096-8191 2 " + c.address1() + " " + r1 + " " + c.address2() + " " + c.redis.get(2).address()
+                    + " PEER " + c.address2() + " 1 8192-16383";
+            assertThat(TwoProxyCluster.inline(c.proxy1.port(), migrating)).isEqualTo("+OK");
+            String k = keyOn(1, "m");
+            try (RawConn conn = new RawConn(c.proxy1.port())) {
+                assertThat(conn.call("MULTI")).isEqualTo("+OK");
+                assertThat(conn.call("INCR", k)).isEqualTo("+QUEUED");
+                assertThat((String) conn.call("EXEC")).startsWith("-TRYAGAIN slot ");
+                assertThat((String) conn.call("WATCH", k)).startsWith("-TRYAGAIN slot ");
+                assertThat((String) conn.call("SSUBSCRIBE", k)).startsWith("-TRYAGAIN slot ");
+                assertThat(conn.call("PING")).isEqualTo("+PONG");
+            }
+        }
+    }
+
+    @Test
     void aHugeTransactionIsCutOffWithAClearErrorAndOthersAreServed() throws Exception {
         String k = keyOn(0, "huge");
         int n = 5_000;
