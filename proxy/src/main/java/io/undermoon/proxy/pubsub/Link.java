@@ -63,6 +63,9 @@ final class Link extends ChannelInboundHandlerAdapter {
     void connect(Channel client, ByteBuf auth) {
         Optional<Addresses.HostPort> hp = Addresses.parse(address);
         if (hp.isEmpty()) {
+            if (auth != null) {
+                auth.release();
+            }
             owner.linkLost(this, "invalid address " + address);
             return;
         }

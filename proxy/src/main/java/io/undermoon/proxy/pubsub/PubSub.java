@@ -151,6 +151,10 @@ public final class PubSub {
         }
         List<String> peers = List.copyOf(t.peer().keySet());
         boolean local = !t.locals().isEmpty();
+        if (peers.isEmpty() && !local) {
+            c.complete(Replies.of(Replies.CLUSTER_NOT_FOUND));
+            return;
+        }
         FanOut sum = new FanOut(c, CommandKind.FANOUT_SUM, peers.size() + (local ? 1 : 0), s.channel().alloc());
         sendEverywhere(s, c, t, peers, local ? List.of(t.locals().get(0)) : List.of(), sum::part);
     }
