@@ -235,6 +235,7 @@ public final class CommandTable {
             DISCARD 1 TRANSACTION 0 0 0
             WATCH -2 TRANSACTION 1 -1 1
             UNWATCH 1 TRANSACTION 0 0 0
+            UMPEER 1 TRANSACTION 0 0 0
             SUBSCRIBE -2 PUBSUB 0 0 0
             PSUBSCRIBE -2 PUBSUB 0 0 0
             SSUBSCRIBE -2 PUBSUB 1 -1 1

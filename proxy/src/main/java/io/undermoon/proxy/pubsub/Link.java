@@ -73,6 +73,11 @@ final class Link extends ChannelInboundHandlerAdapter {
             expects.add(new Expect(1, true));
             waiting.add(auth);
         }
+        if (peer) {
+            // the peer proxy then never relays this subscriber's commands further
+            expects.add(new Expect(1, true));
+            waiting.add(io.undermoon.proxy.transaction.Transactions.UMPEER.duplicate());
+        }
         ChannelFuture f = new Bootstrap().group(client.eventLoop()).channel(client.getClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)

@@ -68,7 +68,7 @@ public final class PubSub {
             return new Owner(l.backend().address(), false, null);
         }
         if (r instanceof Route.Peer p) {
-            if (activeRedirection) {
+            if (activeRedirection && !s.fromPeer()) {
                 return new Owner(p.proxyAddress(), true, null);
             }
             return new Owner(null, false, Replies.moved(s.channel().alloc(), slot, p.proxyAddress()));

@@ -55,6 +55,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private String authPassword;
     private long sinceLastSample;
     private String clientName;
+    /** The client is a peer proxy relaying a transaction or subscription (UMPEER): never relayed further. */
+    private boolean fromPeer;
     /** A transaction or subscription in progress, or null. */
     private SessionMode mode;
 
@@ -116,6 +118,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     public void setClientName(String clientName) {
         this.clientName = clientName;
+    }
+
+    public boolean fromPeer() {
+        return fromPeer;
+    }
+
+    public void markFromPeer() {
+        this.fromPeer = true;
     }
 
     public SessionMode mode() {

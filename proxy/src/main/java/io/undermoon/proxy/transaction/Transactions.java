@@ -32,6 +32,8 @@ public final class Transactions {
     private static final ByteBuf EXECABORT = fixed("-EXECABORT Transaction discarded because of previous errors.\r\n");
     private static final byte[] MULTI = "*1\r\n$5\r\nMULTI\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final ByteBuf UNWATCH = fixed("*1\r\n$7\r\nUNWATCH\r\n");
+    /** Sent first on a connection held to a peer proxy: the peer then never relays the transaction again. */
+    public static final ByteBuf UMPEER = fixed("*1\r\n$6\r\nUMPEER\r\n");
     /** Swallows the replies of MULTI and of the queued commands (EXEC's reply tells the outcome). */
     private static final ReplyTarget SINK = ByteBuf::release;
 
@@ -67,6 +69,10 @@ public final class Transactions {
             return;
         }
         switch (spec.name()) {
+            case "UMPEER" -> {
+                s.markFromPeer();
+                c.complete(Replies.of(Replies.OK));
+            }
             case "MULTI" -> {
                 if (tx != null && tx.inMulti) {
                     c.complete(Replies.error(s.channel().alloc(), "ERR MULTI calls can not be nested"));
@@ -190,7 +196,7 @@ public final class Transactions {
             return;
         }
         if (tx.held == null) {
-            tx.hold(s.loop().acquireHeld(t.address, t.peer));
+            tx.hold(acquire(s, t));
         }
         tx.watchSlot = slot;
         tx.held.send(c.detachRaw(), c);
@@ -217,7 +223,7 @@ public final class Transactions {
             end(s, tx);
             return;
         }
-        BackendConnection conn = tx.held != null ? tx.held : s.loop().acquireHeld(t.address, t.peer);
+        BackendConnection conn = tx.held != null ? tx.held : acquire(s, t);
         int count = tx.count;
         ByteBuf body = tx.body;
         tx.body = null;
@@ -232,6 +238,17 @@ public final class Transactions {
             }
         }
         conn.send(c.detachRaw(), new ReleaseAfter(c, conn, s));
+    }
+
+    private static BackendConnection acquire(ClientSession s, Target t) {
+        BackendConnection c = s.loop().acquireHeld(t.address, t.peer);
+        if (t.peer) { // the client's AUTH (its cluster's password), and: never relay this further
+            if (s.authPassword() != null) {
+                c.send(io.undermoon.resp.RespWriter.command(s.channel().alloc(), "AUTH", s.authPassword()), SINK);
+            }
+            c.send(UMPEER.duplicate(), SINK);
+        }
+        return c;
     }
 
     /** Ends the transaction without running it; a held WATCH is undone before its connection goes back. */
@@ -280,7 +297,7 @@ public final class Transactions {
                 }
                 if (slot >= 0) {
                     RouteTable table = proxy.meta().table();
-                    if (!activeRedirection && table.hasCluster() && table.route(slot) instanceof Route.Peer p) {
+                    if ((!activeRedirection || s.fromPeer()) && table.hasCluster() && table.route(slot) instanceof Route.Peer p) {
                         s.loop().stats().moved++;
                         c.complete(Replies.moved(alloc, slot, p.proxyAddress()));
                         tx.dirty = true;
@@ -333,9 +350,7 @@ public final class Transactions {
     }
 
     private record Target(String address, boolean peer, ByteBuf error) {
-        static Target error(ByteBuf e) {
-            return new Target(null, false, e);
-        }
+        static Target error(ByteBuf e) { return new Target(null, false, e); }
     }
 
     /** Where a transaction of {@code slot} (NONE: no key) runs, or the error that says why it cannot. */
@@ -354,7 +369,7 @@ public final class Transactions {
                     : new Target(l.backend().address(), false, null);
         }
         if (r instanceof Route.Peer p) {
-            if (activeRedirection) {
+            if (activeRedirection && !s.fromPeer()) {
                 return new Target(p.proxyAddress(), true, null);
             }
             s.loop().stats().moved++;

@@ -63,6 +63,18 @@ class TransactionStateTest {
     }
 
     @Test
+    void aTransactionRelayedByAPeerIsNeverRelayedAgain() {
+        EmbeddedProxy active = new EmbeddedProxy(Map.of("active_redirection", true));
+        EmbeddedChannel peerSide = active.connect();
+        active.allSlotsOnPeer(peerSide, 1, PEER);
+        int slot = SlotHash.slot("k");
+        assertThat(send(peerSide, resp("UMPEER") + resp("MULTI") + resp("GET", "k") + resp("EXEC") + resp("SSUBSCRIBE", "k")))
+                .isEqualTo("+OK\r\n+OK\r\n-MOVED " + slot + " " + PEER + "\r\n" + EXECABORT
+                        + "-MOVED " + slot + " " + PEER + "\r\n");
+        finish(peerSide);
+    }
+
+    @Test
     void theQueueIsBoundedAndLaterCommandsAreNotKept() {
         proxy.allSlotsOnPeer(ch, 1, PEER);
         String out = send(ch, resp("MULTI") + resp("PING").repeat(5) + resp("EXEC"));
