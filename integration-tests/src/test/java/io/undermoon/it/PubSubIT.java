@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
@@ -138,6 +140,26 @@ class PubSubIT {
                     print(sub.get_message(timeout=5)['data'].decode())
                     """, Integer.toString(proxyMode.proxy1.port()), Integer.toString(proxyMode.proxy2.port()));
             assertThat(out.lines().toList()).containsExactly("subscribe", "1", "from python");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void lettuceClusterPubSubInClusterMode() throws Exception {
+        RedisClusterClient client = RedisClusterClient.create(RedisURI.create("127.0.0.1", clusterMode.proxy1.port()));
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        try (StatefulRedisClusterPubSubConnection<String, String> conn = client.connectPubSub();
+                Jedis publisher = new Jedis("127.0.0.1", clusterMode.proxy2.port())) {
+            conn.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    got.add(channel + "=" + message);
+                }
+            });
+            conn.sync().subscribe("lc");
+            assertThat(publisher.publish("lc", "cluster client")).isEqualTo(1);
+            assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("lc=cluster client");
         } finally {
             client.shutdown();
         }
