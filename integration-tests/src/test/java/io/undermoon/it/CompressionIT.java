@@ -97,6 +97,13 @@ class CompressionIT {
                 assertThat(jc.get(b("raw"))).isEqualTo(Zstd.compress(JSON, 1));
             }
             setStrategy(c, 2, "set_get_only");
+            // a transaction would send its values past the compression and its GETs' replies
+            // undecoded: MULTI is refused while a strategy is on, and the connection goes on
+            try (Jedis j = new Jedis("127.0.0.1", c.proxy1.port())) {
+                assertThatThrownBy(() -> j.sendCommand(redis.clients.jedis.Protocol.Command.MULTI))
+                        .isInstanceOf(JedisDataException.class).hasMessageContaining("compression_strategy is set_get_only");
+                assertThat(j.ping()).isEqualTo("PONG");
+            }
             try (JedisCluster jc = client(c)) {
                 // SET/GET: Redis holds a standard level 1 frame that zstd gives back
                 assertThat(jc.set(b("doc"), JSON)).isEqualTo("OK");

@@ -226,17 +226,20 @@ class ConfigFuzzProperties {
         return values;
     }
 
-    private static final Map<String, ToLongFunction<ProxyConfig>> PROXY_INTEGERS = Map.of(
-            "thread_number", ProxyConfig::threadNumber,
-            "backend_conn_num", ProxyConfig::backendConnNum,
-            "slowlog_len", ProxyConfig::slowlogLen,
-            "session_timeout", ProxyConfig::sessionTimeout,
-            "backend_timeout", ProxyConfig::backendTimeout,
-            "max_pending_commands", ProxyConfig::maxPendingCommands,
-            "max_array_length", ProxyConfig::maxArrayLength,
-            "max_bulk_length", ProxyConfig::maxBulkLength,
-            "max_inline_length", ProxyConfig::maxInlineLength,
-            "replication_interval", ProxyConfig::replicationInterval);
+    private static final Map<String, ToLongFunction<ProxyConfig>> PROXY_INTEGERS = Map.ofEntries(
+            Map.entry("thread_number", ProxyConfig::threadNumber),
+            Map.entry("backend_conn_num", ProxyConfig::backendConnNum),
+            Map.entry("slowlog_len", ProxyConfig::slowlogLen),
+            Map.entry("session_timeout", ProxyConfig::sessionTimeout),
+            Map.entry("backend_timeout", ProxyConfig::backendTimeout),
+            Map.entry("max_pending_commands", ProxyConfig::maxPendingCommands),
+            Map.entry("max_array_length", ProxyConfig::maxArrayLength),
+            Map.entry("max_bulk_length", ProxyConfig::maxBulkLength),
+            Map.entry("max_inline_length", ProxyConfig::maxInlineLength),
+            Map.entry("replication_interval", ProxyConfig::replicationInterval),
+            Map.entry("max_transaction_commands", ProxyConfig::maxTransactionCommands),
+            Map.entry("max_transaction_bytes", ProxyConfig::maxTransactionBytes),
+            Map.entry("pubsub_output_buffer_limit", ProxyConfig::pubsubOutputBufferLimit));
 
     private static final Map<String, ToLongFunction<BrokerConfig>> BROKER_INTEGERS = Map.of(
             "failure_ttl", c -> c.failureTtl().toSeconds(),

@@ -50,7 +50,8 @@ class ExtremeSettingsFuzzIT {
     private static final Map<String, List<String>> NUMERIC_KEYS = Map.of(
             "proxy", List.of("slowlog_len", "slowlog_log_slower_than", "slowlog_sample_rate", "thread_number", "backend_conn_num",
                     "session_timeout", "backend_timeout", "max_pending_commands", "max_array_length", "max_bulk_length",
-                    "max_inline_length", "replication_interval", "max_redirections", "backend_flush_size"),
+                    "max_inline_length", "replication_interval", "max_redirections", "backend_flush_size",
+                    "max_transaction_commands", "max_transaction_bytes", "pubsub_output_buffer_limit"),
             "broker", List.of("failure_ttl", "failure_quorum", "migration_limit", "update_meta_file_interval",
                     "sync_meta_interval", "max_body_size", "proxy_epoch_timeout_ms", "auto_scale_poll_interval_ms",
                     "auto_scale_max_failed_attempts", "auto_scale_timeout", "replica_push_timeout_ms", "refresh_interval",

@@ -37,7 +37,10 @@ public record ProxyConfig(
         int maxInlineLength,
         String metricsAddress,
         long replicationInterval,
-        boolean fastFirstSync) {
+        boolean fastFirstSync,
+        int maxTransactionCommands,
+        long maxTransactionBytes,
+        long pubsubOutputBufferLimit) {
 
     public static final int MAX_REDIRECTIONS_LIMIT = 4;
     /** Most event-loop threads, and most backend connections per loop and backend. */
@@ -99,7 +102,10 @@ public record ProxyConfig(
                 c.getInt("max_inline_length", 64 * 1024, 16, RespLimits.MAX_LENGTH),
                 metrics,
                 c.getLong("replication_interval", 5000, 100, ConfigSource.MAX_MILLIS),
-                c.getBoolean("fast_first_sync", true));
+                c.getBoolean("fast_first_sync", true),
+                c.getInt("max_transaction_commands", 10000, 1),
+                c.getLong("max_transaction_bytes", 64L * 1024 * 1024, 1, 1L << 30),
+                c.getLong("pubsub_output_buffer_limit", 32L * 1024 * 1024, 1024, 1L << 40));
     }
 
     /** The host part of the announce address, used to check that metadata is meant for us. */

@@ -61,6 +61,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** sent first on every new connection (AUTH to peer proxies), its reply checked and dropped. */
     private ByteBuf initCommand;
     boolean dirty;
+    /** Held by one client between commands (a transaction): not returned to the idle pool when idle. */
+    boolean held;
+    /** Run when a held connection loses its socket (the Redis-side state it carried is gone). */
+    private Runnable onLost;
 
     BackendConnection(LoopResources loop, String address, boolean dedicated, long timeoutNanos) {
         this.loop = loop;
@@ -249,7 +253,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (inFlight.isEmpty()) {
             if (retireWhenIdle) {
                 close();
-            } else if (dedicated) {
+            } else if (dedicated && !held) {
                 loop.releaseDedicated(this);
             }
         }
@@ -274,6 +278,20 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         if (dedicated) {
             loop.forgetDedicated(this);
+        }
+        lost();
+    }
+
+    /** Called when the connection's socket is gone, once per held period. */
+    public void onLost(Runnable r) {
+        this.onLost = r;
+    }
+
+    private void lost() {
+        Runnable r = onLost;
+        if (r != null) {
+            onLost = null;
+            r.run();
         }
     }
 
@@ -301,6 +319,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             if (c != null) {
                 c.close();
             }
+            lost();
         }
     }
 

@@ -128,6 +128,33 @@ public final class LoopResources {
         return c;
     }
 
+    /**
+     * A connection one client holds across commands (a transaction with WATCH): it is not returned
+     * to the idle pool until {@link #releaseHeld}. To a peer proxy it first sends our AUTH.
+     */
+    public BackendConnection acquireHeld(String address, boolean peer) {
+        BackendConnection c = acquireDedicated(address, 1);
+        c.held = true;
+        if (peer && peerAuth != null) {
+            c.setInitCommand(peerAuth);
+        }
+        return c;
+    }
+
+    /** Gives a held connection back: pooled once its replies are in (its Redis-side state must be clean). */
+    public void releaseHeld(BackendConnection c) {
+        c.held = false;
+        c.onLost(null);
+        if (c.inFlightCount() == 0) {
+            releaseDedicated(c);
+        }
+    }
+
+    /** The AUTH command sent first to peer proxies, or null without a password. */
+    public ByteBuf peerAuth() {
+        return peerAuth;
+    }
+
     void releaseDedicated(BackendConnection c) {
         if (!busyDedicated.remove(c)) {
             return;

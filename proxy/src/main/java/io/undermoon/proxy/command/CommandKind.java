@@ -16,6 +16,10 @@ public enum CommandKind {
     FANOUT_CONCAT,
     /** Keyless command run on one local master (SCAN, RANDOMKEY, COMMAND, ...). */
     ANY_MASTER,
+    /** MULTI, EXEC, DISCARD, WATCH, UNWATCH: {@code transaction.Transactions}. */
+    TRANSACTION,
+    /** (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PUBLISH, PUBSUB: {@code pubsub.PubSub}. */
+    PUBSUB,
     /** Refused with an explanation. */
     UNSUPPORTED,
 }

@@ -229,21 +229,24 @@ public final class CommandTable {
             EVALSHA_RO -3 KEYED 0 0 0 numkeys=2
             FCALL -3 KEYED 0 0 0 w del numkeys=2
             FCALL_RO -3 KEYED 0 0 0 numkeys=2
+            # transactions (transaction.Transactions) and pub/sub (pubsub.PubSub)
+            MULTI 1 TRANSACTION 0 0 0
+            EXEC 1 TRANSACTION 0 0 0
+            DISCARD 1 TRANSACTION 0 0 0
+            WATCH -2 TRANSACTION 1 -1 1
+            UNWATCH 1 TRANSACTION 0 0 0
+            UMPEER 1 TRANSACTION 0 0 0
+            SUBSCRIBE -2 PUBSUB 0 0 0
+            PSUBSCRIBE -2 PUBSUB 0 0 0
+            SSUBSCRIBE -2 PUBSUB 1 -1 1
+            UNSUBSCRIBE -1 PUBSUB 0 0 0
+            PUNSUBSCRIBE -1 PUBSUB 0 0 0
+            SUNSUBSCRIBE -1 PUBSUB 1 -1 1
+            PUBLISH 3 PUBSUB 0 0 0
+            PUBSUB -2 PUBSUB 0 0 0
+            SPUBLISH 3 KEYED 1 1 1
+            UMPUBSUB -3 LOCAL 0 0 0
             # refused: they need a connection of their own or act on the whole server
-            MULTI 1 UNSUPPORTED 0 0 0 msg=ERR MULTI is not supported by the undermoon proxy (use a Lua script with hash-tagged keys instead)
-            EXEC 1 UNSUPPORTED 0 0 0 msg=ERR EXEC is not supported by the undermoon proxy (MULTI/EXEC transactions are not supported)
-            DISCARD 1 UNSUPPORTED 0 0 0 msg=ERR DISCARD is not supported by the undermoon proxy (MULTI/EXEC transactions are not supported)
-            WATCH -2 UNSUPPORTED 0 0 0 msg=ERR WATCH is not supported by the undermoon proxy (MULTI/EXEC transactions are not supported)
-            UNWATCH 1 UNSUPPORTED 0 0 0 msg=ERR UNWATCH is not supported by the undermoon proxy (MULTI/EXEC transactions are not supported)
-            SUBSCRIBE -2 UNSUPPORTED 0 0 0 msg=ERR SUBSCRIBE is not supported by the undermoon proxy (pub/sub is not supported)
-            PSUBSCRIBE -2 UNSUPPORTED 0 0 0 msg=ERR PSUBSCRIBE is not supported by the undermoon proxy (pub/sub is not supported)
-            SSUBSCRIBE -2 UNSUPPORTED 0 0 0 msg=ERR SSUBSCRIBE is not supported by the undermoon proxy (pub/sub is not supported)
-            UNSUBSCRIBE -1 UNSUPPORTED 0 0 0 msg=ERR UNSUBSCRIBE is not supported by the undermoon proxy (pub/sub is not supported)
-            PUNSUBSCRIBE -1 UNSUPPORTED 0 0 0 msg=ERR PUNSUBSCRIBE is not supported by the undermoon proxy (pub/sub is not supported)
-            SUNSUBSCRIBE -1 UNSUPPORTED 0 0 0 msg=ERR SUNSUBSCRIBE is not supported by the undermoon proxy (pub/sub is not supported)
-            PUBLISH 3 UNSUPPORTED 0 0 0 msg=ERR PUBLISH is not supported by the undermoon proxy (pub/sub is not supported)
-            SPUBLISH 3 UNSUPPORTED 0 0 0 msg=ERR SPUBLISH is not supported by the undermoon proxy (pub/sub is not supported)
-            PUBSUB -2 UNSUPPORTED 0 0 0 msg=ERR PUBSUB is not supported by the undermoon proxy (pub/sub is not supported)
             MONITOR 1 UNSUPPORTED 0 0 0 msg=ERR MONITOR is not supported by the undermoon proxy
             WAIT 3 UNSUPPORTED 0 0 0 msg=ERR WAIT is not supported by the undermoon proxy (replication is managed by undermoon)
             MOVE 3 UNSUPPORTED 0 0 0 msg=ERR MOVE is not allowed in cluster mode

@@ -23,6 +23,9 @@ import io.undermoon.proxy.session.ClientSession;
 import io.undermoon.proxy.session.Command;
 import io.undermoon.proxy.session.CommandDispatcher;
 import io.undermoon.proxy.wide.WholeCluster;
+import io.undermoon.proxy.session.SessionMode;
+import io.undermoon.proxy.transaction.Transactions;
+import io.undermoon.proxy.pubsub.PubSub;
 import java.util.List;
 
 /**
@@ -45,6 +48,9 @@ public final class CommandRouter implements CommandDispatcher {
     private final MigrationStats migrationStats;
     private final WholeCluster wide;
     private final ValueCompression compression;
+    private final Transactions transactions;
+    private final PubSub pubsub;
+    private final CommandSpec umpubsub;
 
     public CommandRouter(ProxyContext proxy, LocalCommands local, MigrationStats migrationStats) {
         this.proxy = proxy;
@@ -58,11 +64,18 @@ public final class CommandRouter implements CommandDispatcher {
         this.info = table.lookup("INFO");
         this.wide = new WholeCluster(proxy.config(), this::route);
         this.compression = new ValueCompression(proxy.config().requestLimits().maxBulkLength());
+        this.umpubsub = table.lookup("UMPUBSUB");
+        this.transactions = new Transactions(proxy, auth, this);
+        this.pubsub = new PubSub(proxy, this);
     }
 
     @Override
     public void dispatch(ClientSession s, Command c) {
         CommandSpec spec = table.lookup(c.raw(), c.argOffset(0), c.argLength(0));
+        SessionMode mode = s.mode();
+        if (mode != null && mode.intercept(s, c, spec)) {
+            return;
+        }
         if (spec == null) {
             unknownCommand(s, c);
             return;
@@ -91,11 +104,15 @@ public final class CommandRouter implements CommandDispatcher {
             case LOCAL -> {
                 if (spec == umforward) {
                     redirection.umforward(s, c);
+                } else if (spec == umpubsub) {
+                    pubsub.umpubsub(s, c);
                 } else if (spec != info || !wide.info(s, c, proxy.meta().table(), true, local::info)) {
                     local.handle(s, c, spec);
                 }
             }
             case FANOUT_FIRST, FANOUT_SUM, FANOUT_CONCAT, ANY_MASTER -> keyless(s, c, spec, true);
+            case TRANSACTION -> transactions.handle(s, c, spec);
+            case PUBSUB -> pubsub.handle(s, c, spec);
             case UNSUPPORTED -> c.complete(Replies.error(s.channel().alloc(), spec.message()));
             default -> throw new IllegalStateException(spec.kind().toString());
         }
@@ -134,7 +151,11 @@ public final class CommandRouter implements CommandDispatcher {
 
     @Override
     public void dispatchDeferred(ClientSession s, Command c) {
-        blocking.send(s, c);
+        switch (c.spec().kind()) {
+            case TRANSACTION -> transactions.deferred(s, c);
+            case PUBSUB -> pubsub.deferred(s, c);
+            default -> blocking.send(s, c);
+        }
     }
 
     CommandSpec lookup(Command c) {
@@ -145,7 +166,7 @@ public final class CommandRouter implements CommandDispatcher {
         c.complete(Replies.error(s.channel().alloc(), "ERR wrong number of arguments for '" + spec.lowerName() + "' command"));
     }
 
-    void unknownCommand(ClientSession s, Command c) {
+    public void unknownCommand(ClientSession s, Command c) {
         StringBuilder sb = new StringBuilder("ERR unknown command '");
         sb.append(truncate(c.argString(0))).append("', with args beginning with:");
         for (int i = 1; i < c.argc() && i < 4; i++) {
@@ -159,7 +180,7 @@ public final class CommandRouter implements CommandDispatcher {
     }
 
     /** Computes the slot, or answers the command with the reason it has none. Returns -2 when answered. */
-    int slotOrReply(ClientSession s, Command c, CommandSpec spec) {
+    public int slotOrReply(ClientSession s, Command c, CommandSpec spec) {
         int slot = KeyFinder.slot(c, spec);
         if (slot >= 0) {
             return slot;

@@ -55,6 +55,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private String authPassword;
     private long sinceLastSample;
     private String clientName;
+    /** The client is a peer proxy relaying a transaction or subscription (UMPEER): never relayed further. */
+    private boolean fromPeer;
+    /** A transaction or subscription in progress, or null. */
+    private SessionMode mode;
 
     public ClientSession(ProxyContext proxy, LoopResources loop, CommandDispatcher router) {
         this.proxy = proxy;
@@ -114,6 +118,29 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     public void setClientName(String clientName) {
         this.clientName = clientName;
+    }
+
+    public boolean fromPeer() {
+        return fromPeer;
+    }
+
+    public void markFromPeer() {
+        this.fromPeer = true;
+    }
+
+    public SessionMode mode() {
+        return mode;
+    }
+
+    public void setMode(SessionMode mode) {
+        this.mode = mode;
+    }
+
+    /** Closes the client connection now (a subscriber over its output limit, or whose channel's owner changed). */
+    public void closeNow() {
+        if (channel != null) {
+            channel.close();
+        }
     }
 
     @Override
@@ -319,7 +346,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && queue.isEmpty()) {
+        if (evt instanceof IdleStateEvent && queue.isEmpty() && (mode == null || !mode.exemptFromIdleTimeout())) {
             LOG.debug("session {} idle longer than session_timeout; closing", id);
             ctx.close();
             return;
@@ -345,6 +372,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             blockedOn = null;
         }
         blocked = null;
+        SessionMode m = mode;
+        if (m != null) {
+            mode = null;
+            m.sessionClosed(this);
+        }
         ctx.fireChannelInactive();
     }
 

@@ -65,7 +65,7 @@ class CommandRouterTest {
     void unknownAndWrongArityAndUnsupportedCommandsGetRedisErrors() {
         assertThat(send(ch, resp("FOO", "x", "y"))).isEqualTo("-ERR unknown command 'FOO', with args beginning with: 'x' 'y'\r\n");
         assertThat(send(ch, resp("GET"))).isEqualTo("-ERR wrong number of arguments for 'get' command\r\n");
-        assertThat(send(ch, resp("MULTI"))).startsWith("-ERR MULTI is not supported by the undermoon proxy");
+        assertThat(send(ch, resp("MONITOR"))).startsWith("-ERR MONITOR is not supported by the undermoon proxy");
     }
 
     @Test
