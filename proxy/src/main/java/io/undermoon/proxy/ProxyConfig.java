@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Every setting of the server proxy. The reference's keys keep their names, units and defaults
  * (conf/server-proxy.toml documents each); the input limits, metrics and replication keys
- * ({@code replication_interval}, {@code fast_first_sync}) are ours.
+ * ({@code replication_interval}, {@code fast_first_sync}) and {@code migration_latency_target}
+ * (microseconds; the migration's scan slows down while the clients' latency exceeds it) are ours.
  */
 public record ProxyConfig(
         String address,
@@ -37,7 +38,8 @@ public record ProxyConfig(
         int maxInlineLength,
         String metricsAddress,
         long replicationInterval,
-        boolean fastFirstSync) {
+        boolean fastFirstSync,
+        long migrationLatencyTarget) {
 
     public static final int MAX_REDIRECTIONS_LIMIT = 4;
     /** Most event-loop threads, and most backend connections per loop and backend. */
@@ -99,7 +101,8 @@ public record ProxyConfig(
                 c.getInt("max_inline_length", 64 * 1024, 16, RespLimits.MAX_LENGTH),
                 metrics,
                 c.getLong("replication_interval", 5000, 100, ConfigSource.MAX_MILLIS),
-                c.getBoolean("fast_first_sync", true));
+                c.getBoolean("fast_first_sync", true),
+                c.getLong("migration_latency_target", 1000, 0, 10_000_000));
     }
 
     /** The host part of the announce address, used to check that metadata is meant for us. */

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The copy of a switched range: SCAN over the source Redis, each step moving the range's keys of
- * the previous one ({@link KeyMover#scanOnce}), paced by the load ({@link ScanPacer}), and only while
- * the importing proxy keeps confirming that it holds the range. Runs on the task's thread.
+ * the previous one ({@link KeyMover#scanOnce}), sized and paced by what it costs the clients
+ * ({@link ScanPacer}, fed by a {@link LatencyProbe}), and only while the importing proxy keeps
+ * confirming that it holds the range. Runs on the task's thread.
  */
 final class KeyScan {
     private static final Logger LOG = LoggerFactory.getLogger(KeyScan.class);
@@ -27,25 +28,26 @@ final class KeyScan {
     private final MigrationStats stats;
     private final MigrationClock clock;
     private final BooleanSupplier destinationConfirms;
-    private final LongSupplier proxyLoad;
+    private final LongSupplier windowLatency;
+    private final long latencyTargetNanos;
     private long destinationConfirmedAt;
-    /** The source's load last read (this scan's thread only). */
-    private long lastSourceLoad;
 
     /**
      * @param destinationConfirms asks the importing proxy whether it still holds the switched range
      *     (an idempotent PRESWITCH); true when it answered OK
-     * @param proxyLoad the number of commands this proxy has received so far
+     * @param windowLatency the clients' latency since its last call ({@link LatencyProbe#takeHighNanos})
+     * @param latencyTargetNanos migration_latency_target: the latency the copy must stay under (0: no pacing)
      */
     KeyScan(MigrationTask identity, MigrationConfig config, KeyMover mover, MigrationStats stats, MigrationClock clock,
-            BooleanSupplier destinationConfirms, LongSupplier proxyLoad) {
+            BooleanSupplier destinationConfirms, LongSupplier windowLatency, long latencyTargetNanos) {
         this.identity = identity;
         this.config = config;
         this.mover = mover;
         this.stats = stats;
         this.clock = clock;
         this.destinationConfirms = destinationConfirms;
-        this.proxyLoad = proxyLoad;
+        this.windowLatency = windowLatency;
+        this.latencyTargetNanos = latencyTargetNanos;
     }
 
     /**
@@ -53,7 +55,8 @@ final class KeyScan {
      * or the clock passed {@code deadline} first.
      */
     boolean run(long deadline, BooleanSupplier stopped) throws InterruptedException {
-        ScanPacer pacer = new ScanPacer(this::loadNow, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
+        ScanPacer pacer = new ScanPacer(windowLatency, latencyTargetNanos,
+                TimeUnit.MICROSECONDS.toNanos(config.scanInterval()), (int) Math.min(Integer.MAX_VALUE, config.scanCount()));
         destinationConfirmedAt = clock.nanoTime() - DESTINATION_CHECK_NANOS; // the first step asks
         String cursor = "0";
         boolean scanned = false; // a step that is retried must not end the scan before its first SCAN
@@ -67,11 +70,13 @@ final class KeyScan {
             }
             try {
                 long t0 = clock.nanoTime();
-                cursor = mover.scanOnce(cursor, (int) config.scanCount());
+                cursor = mover.scanOnce(cursor, pacer.count());
                 scanned = true;
                 long t1 = clock.nanoTime();
+                long over = pacer.windowsOver();
                 long pause = pacer.pauseAfter(t1 - t0, t1);
                 stats.scanSteps.increment();
+                stats.scanWindowsOverTarget.add(pacer.windowsOver() - over);
                 if (pause > 0) {
                     stats.scanStepsPaced.increment();
                     stats.scanPauseMicros.add(pause / 1000);
@@ -108,22 +113,5 @@ final class KeyScan {
         }
         destinationConfirmedAt = clock.nanoTime();
         return true;
-    }
-
-    /**
-     * The load the scan yields to: commands this proxy received plus commands the source Redis
-     * processed for others (clients reach it through the importing proxy too, and after a switch
-     * of every slot the migrating proxy may see none of them). When the source cannot be asked,
-     * counts as busy; the next step reconnects.
-     */
-    private long loadNow() {
-        long source;
-        try {
-            source = mover.othersCommandsOnSource();
-        } catch (IOException e) {
-            source = lastSourceLoad + ScanPacer.BUSY_COMMANDS;
-        }
-        lastSourceLoad = source;
-        return proxyLoad.getAsLong() + source;
     }
 }

@@ -47,7 +47,7 @@ class KeyScanIT {
             AtomicInteger asked = new AtomicInteger();
             // the importing proxy does not know the switch for the first two confirmations
             KeyScan scan = new KeyScan(task(src, dst), CONFIG, mover, stats, MigrationClock.SYSTEM,
-                    () -> asked.incrementAndGet() > 2, () -> 0);
+                    () -> asked.incrementAndGet() > 2, () -> 0, 1_000_000);
             try {
                 assertThat(scan.run(System.nanoTime() + TimeUnit.MINUTES.toNanos(1), () -> false)).isTrue();
             } finally {
@@ -70,7 +70,7 @@ class KeyScanIT {
             MigrationStats stats = new MigrationStats();
             KeyMover mover = mover(src, dst, stats);
             SteppingClock clock = new SteppingClock();
-            KeyScan scan = new KeyScan(task(src, dst), CONFIG, mover, stats, clock, () -> false, () -> 0);
+            KeyScan scan = new KeyScan(task(src, dst), CONFIG, mover, stats, clock, () -> false, () -> 0, 1_000_000);
             try {
                 assertThat(scan.run(clock.nanoTime() + TimeUnit.SECONDS.toNanos(1), () -> false)).isFalse();
             } finally {
@@ -85,12 +85,48 @@ class KeyScanIT {
     }
 
     @Test
+    void theScanYieldsOnlyWhileTheClientsLatencyIsOverTheTarget() throws Exception {
+        MigrationConfig paced = new MigrationConfig(3600, 1000, 500, 7);
+        long target = TimeUnit.MILLISECONDS.toNanos(1);
+        for (long latency : new long[] {target / 10, 3 * target}) {
+            try (RedisProcess src = RedisProcess.start(); RedisProcess dst = RedisProcess.start()) {
+                for (int i = 0; i < 400; i++) {
+                    Resp.command(src.address(), "SET", "key" + i, "v");
+                }
+                MigrationStats stats = new MigrationStats();
+                KeyMover mover = mover(src, dst, stats);
+                SteppingClock clock = new SteppingClock();
+                // 20 ms of the task's time pass between two steps: several pacing windows during the scan
+                KeyScan scan = new KeyScan(task(src, dst), paced, mover, stats, clock, () -> true, () -> latency, target);
+                try {
+                    assertThat(scan.run(clock.nanoTime() + TimeUnit.HOURS.toNanos(1), () -> {
+                        clock.advance(TimeUnit.MILLISECONDS.toNanos(20));
+                        return false;
+                    })).isTrue();
+                } finally {
+                    mover.close();
+                }
+                assertThat(Resp.command(src.address(), "DBSIZE")).isEqualTo(":" + (400 - stats.movedKeys.sum()));
+                assertThat(stats.movedKeys.sum()).isPositive();
+                if (latency < target) {
+                    assertThat(stats.scanStepsPaced.sum()).isZero();
+                    assertThat(stats.scanWindowsOverTarget.sum()).isZero();
+                } else {
+                    assertThat(stats.scanStepsPaced.sum()).isPositive();
+                    assertThat(stats.scanWindowsOverTarget.sum()).isPositive();
+                    assertThat(clock.sleptNanos()).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
     void aStoppedScanReturnsAtOnce() throws Exception {
         try (RedisProcess src = RedisProcess.start(); RedisProcess dst = RedisProcess.start()) {
             Resp.command(src.address(), "SET", "key1", "v");
             MigrationStats stats = new MigrationStats();
             KeyMover mover = mover(src, dst, stats);
-            KeyScan scan = new KeyScan(task(src, dst), CONFIG, mover, stats, MigrationClock.SYSTEM, () -> true, () -> 0);
+            KeyScan scan = new KeyScan(task(src, dst), CONFIG, mover, stats, MigrationClock.SYSTEM, () -> true, () -> 0, 1_000_000);
             try {
                 assertThat(scan.run(System.nanoTime() + TimeUnit.MINUTES.toNanos(1), () -> true)).isFalse();
             } finally {
