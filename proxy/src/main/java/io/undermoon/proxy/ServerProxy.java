@@ -100,6 +100,7 @@ public final class ServerProxy implements AutoCloseable {
         Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         migrations = new MigrationManager(config.password(), context.meta()::refresh, context.meta()::table);
         migrations.setImportGate(replication::flushPending);
+        migrations.setLoadSignal(context.stats()::commands);
         migrations.setLatencyTarget(config.migrationLatencyTarget());
         context.meta().setMigrations(migrations);
         UmctlCommands meta = new UmctlCommands(context, migrations);

@@ -37,8 +37,10 @@ final class KeyMover {
     private static final byte[] MEMORY = bytes("MEMORY");
     private static final byte[] USAGE = bytes("USAGE");
     private static final byte[] INFO = bytes("INFO");
+    private static final byte[] STATS = bytes("stats");
     private static final byte[] SERVER = bytes("server");
     private static final String RUN_ID = "run_id:";
+    private static final String TOTAL_COMMANDS = "total_commands_processed:";
 
     private final String sourceAddress;
     private final String destinationAddress;
@@ -50,6 +52,8 @@ final class KeyMover {
     private BlockingRespClient destination;
     /** Keys of the range the last SCAN returned, moved in the same write as the next SCAN. */
     private List<byte[]> pending = List.of();
+    /** Commands this mover sent to the source, to tell them from everybody else's. */
+    private long sentToSource;
     /** The run_id of the source process on the current connection (null: not read yet). */
     private String connectedRunId;
     /** The run_id of the source process that gave the cursor the scan continues with. */
@@ -279,7 +283,33 @@ final class KeyMover {
     }
 
     private List<RespReply> toSource(List<byte[][]> cmds) throws IOException {
+        sentToSource += cmds.size();
         return source().pipeline(cmds);
+    }
+
+    /**
+     * How many commands the source Redis has processed for others than this mover
+     * ({@code total_commands_processed} of {@code INFO stats}, minus what this mover sent): the
+     * load of the clients on the source, whichever proxy they come through (the importing proxy's
+     * reads and pulls go straight to it). One round trip; call it now and then, not per step.
+     */
+    long othersCommandsOnSource() throws IOException {
+        RespReply r = toSource(List.<byte[][]>of(new byte[][] {INFO, STATS})).get(0);
+        if (r instanceof RespReply.Bulk b) {
+            String text = b.text();
+            int at = text.indexOf(TOTAL_COMMANDS);
+            if (at >= 0) {
+                int from = at + TOTAL_COMMANDS.length();
+                int to = from;
+                while (to < text.length() && Character.isDigit(text.charAt(to))) {
+                    to++;
+                }
+                if (to > from) {
+                    return Long.parseLong(text, from, to, 10) - sentToSource;
+                }
+            }
+        }
+        throw new IOException("no total_commands_processed in INFO stats of " + sourceAddress + ": " + r);
     }
 
     /** The source's run_id ({@code INFO server}), read once per connection. */

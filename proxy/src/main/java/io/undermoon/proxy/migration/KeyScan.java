@@ -28,25 +28,31 @@ final class KeyScan {
     private final MigrationStats stats;
     private final MigrationClock clock;
     private final BooleanSupplier destinationConfirms;
-    private final LongSupplier windowLatency;
+    private final LongSupplier proxyLoad;
+    private final LatencySource latency;
     private final long latencyTargetNanos;
     private long destinationConfirmedAt;
+    /** The source's load last read (this scan's thread only). */
+    private long lastSourceLoad;
 
     /**
      * @param destinationConfirms asks the importing proxy whether it still holds the switched range
      *     (an idempotent PRESWITCH); true when it answered OK
-     * @param windowLatency the clients' latency since its last call ({@link LatencyProbe#takeHighNanos})
-     * @param latencyTargetNanos migration_latency_target: the latency the copy must stay under (0: no pacing)
+     * @param proxyLoad the number of commands this proxy has received so far
+     * @param latency the clients' latency on the source and destination Redis ({@link LatencyProbe})
+     * @param latencyTargetNanos migration_latency_target: the latency the copy may add (0: no pacing)
      */
     KeyScan(MigrationTask identity, MigrationConfig config, KeyMover mover, MigrationStats stats, MigrationClock clock,
-            BooleanSupplier destinationConfirms, LongSupplier windowLatency, long latencyTargetNanos) {
+            BooleanSupplier destinationConfirms, LongSupplier proxyLoad, LatencySource latency,
+            long latencyTargetNanos) {
         this.identity = identity;
         this.config = config;
         this.mover = mover;
         this.stats = stats;
         this.clock = clock;
         this.destinationConfirms = destinationConfirms;
-        this.windowLatency = windowLatency;
+        this.proxyLoad = proxyLoad;
+        this.latency = latency;
         this.latencyTargetNanos = latencyTargetNanos;
     }
 
@@ -55,7 +61,7 @@ final class KeyScan {
      * or the clock passed {@code deadline} first.
      */
     boolean run(long deadline, BooleanSupplier stopped) throws InterruptedException {
-        ScanPacer pacer = new ScanPacer(windowLatency, latencyTargetNanos,
+        ScanPacer pacer = new ScanPacer(this::loadNow, latency, latencyTargetNanos,
                 TimeUnit.MICROSECONDS.toNanos(config.scanInterval()), (int) Math.min(Integer.MAX_VALUE, config.scanCount()));
         destinationConfirmedAt = clock.nanoTime() - DESTINATION_CHECK_NANOS; // the first step asks
         String cursor = "0";
@@ -74,9 +80,13 @@ final class KeyScan {
                 scanned = true;
                 long t1 = clock.nanoTime();
                 long over = pacer.windowsOver();
+                long windows = pacer.clientWindows();
+                long added = pacer.addedMicrosSum();
                 long pause = pacer.pauseAfter(t1 - t0, t1);
                 stats.scanSteps.increment();
                 stats.scanWindowsOverTarget.add(pacer.windowsOver() - over);
+                stats.scanClientWindows.add(pacer.clientWindows() - windows);
+                stats.scanAddedLatencyMicros.add(pacer.addedMicrosSum() - added);
                 if (pause > 0) {
                     stats.scanStepsPaced.increment();
                     stats.scanPauseMicros.add(pause / 1000);
@@ -113,5 +123,22 @@ final class KeyScan {
         }
         destinationConfirmedAt = clock.nanoTime();
         return true;
+    }
+
+    /**
+     * The load that makes the copy look at its cost: commands this proxy received plus commands the
+     * source Redis processed for others (clients reach it through the importing proxy too, and
+     * after a switch of every slot the migrating proxy may see none of them), but not the probe's
+     * PINGs. When the source cannot be asked, counts as busy; the next step reconnects.
+     */
+    private long loadNow() {
+        long source;
+        try {
+            source = mover.othersCommandsOnSource() - latency.commandsToFirst();
+        } catch (IOException e) {
+            source = lastSourceLoad + ScanPacer.BUSY_COMMANDS;
+        }
+        lastSourceLoad = source;
+        return proxyLoad.getAsLong() + source;
     }
 }

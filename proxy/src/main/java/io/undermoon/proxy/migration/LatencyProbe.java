@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * do not follow the copy's steps. {@link #takeHighNanos()} gives the {@link #PERCENTILE}th
  * percentile of the round trips since its last call, for the {@link ScanPacer}.
  */
-final class LatencyProbe implements AutoCloseable {
+final class LatencyProbe implements AutoCloseable, LatencySource {
     static final long EVERY_MILLIS = 5;
     static final int PERCENTILE = 90;
     /** A PING unanswered this long counts as this long (and the connection is opened again). */
@@ -27,6 +27,7 @@ final class LatencyProbe implements AutoCloseable {
     private final BlockingRespClient[] clients;
     private final long[] samples = new long[MAX_SAMPLES];
     private int count;
+    private volatile long commandsToFirst;
     private volatile boolean stopped;
     private Thread thread;
 
@@ -67,6 +68,9 @@ final class LatencyProbe implements AutoCloseable {
             closeClient(i);
             return -1; // nothing measured: the window counts as over the target if it stays empty
         }
+        if (i == 0) {
+            commandsToFirst++; // this thread only writes it
+        }
         long t0 = System.nanoTime();
         try {
             RespReply r = clients[i].command("PING");
@@ -101,8 +105,14 @@ final class LatencyProbe implements AutoCloseable {
         }
     }
 
+    @Override
+    public long commandsToFirst() {
+        return commandsToFirst;
+    }
+
     /** The {@link #PERCENTILE}th percentile of the round trips since the last call, or -1 if none. */
-    synchronized long takeHighNanos() {
+    @Override
+    public synchronized long takeHighNanos() {
         if (count == 0) {
             return -1;
         }

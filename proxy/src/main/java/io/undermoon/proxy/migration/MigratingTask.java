@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +48,13 @@ public final class MigratingTask implements MigrationTaskHandle {
      * @param resume   the range was already switched to the destination by the task this one
      *     replaces: hold its commands from the start and switch again (PRESWITCH) without ever
      *     serving it locally, see {@link MigrationManager}
-     * @param latencyTargetMicros migration_latency_target: the scan slows down when the clients'
-     *     latency on the source or destination Redis exceeds it (0: no pacing), see {@link ScanPacer}
+     * @param load     the number of commands this proxy has received so far, for the scan's pacing
+     * @param latencyTargetMicros migration_latency_target: the scan slows down when it adds more
+     *     than this to the clients' latency on the source or destination Redis (0: no pacing), see
+     *     {@link ScanPacer}
      */
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
-            Runnable onChange, boolean resume, long latencyTargetMicros, MigrationClock clock) {
+            Runnable onChange, boolean resume, LongSupplier load, long latencyTargetMicros, MigrationClock clock) {
         this.identity = identity;
         this.config = config;
         this.stats = stats;
@@ -70,7 +73,7 @@ public final class MigratingTask implements MigrationTaskHandle {
                 MigrateHead.TIMEOUT_MILLIS, stats);
         this.probe = new LatencyProbe(meta.srcNodeAddress(), meta.dstNodeAddress());
         this.scan = new KeyScan(identity, config, mover, stats, clock, () -> destination.send(SwitchCommand.PRESWITCH),
-                probe::takeHighNanos, TimeUnit.MICROSECONDS.toNanos(latencyTargetMicros));
+                load, probe, TimeUnit.MICROSECONDS.toNanos(latencyTargetMicros));
         this.syncWorker = new SyncWorker(identity, new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), ranges,
                 DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats), stats, clock);
     }

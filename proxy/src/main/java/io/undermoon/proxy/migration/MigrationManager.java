@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class MigrationManager implements ClusterMetaState.Migrations, Umct
     private volatile Map<MigrationTask, MigrationTaskHandle> tasks = Map.of();
     private volatile java.util.function.Predicate<String> flushPending = node -> false;
     private final List<MigratingTask> toStart = new ArrayList<>();
+    private volatile LongSupplier load = () -> 0;
     private volatile long latencyTargetMicros = DEFAULT_LATENCY_TARGET_MICROS;
 
     /**
@@ -74,6 +76,14 @@ public final class MigrationManager implements ClusterMetaState.Migrations, Umct
      */
     public void setImportGate(java.util.function.Predicate<String> flushPendingForNode) {
         this.flushPending = flushPendingForNode;
+    }
+
+    /**
+     * The count of commands this proxy has received, which the scans read to pace themselves: at
+     * full speed while nobody is served, by the latency they add otherwise (see {@link ScanPacer}).
+     */
+    public void setLoadSignal(LongSupplier commandsReceived) {
+        this.load = commandsReceived;
     }
 
     /**
@@ -100,7 +110,7 @@ public final class MigrationManager implements ClusterMetaState.Migrations, Umct
                 } else if (id.isMigrating()) {
                     boolean resume = switchedBefore(id, MigrationState.SCANNING);
                     MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange,
-                            resume, latencyTargetMicros, MigrationClock.SYSTEM);
+                            resume, load, latencyTargetMicros, MigrationClock.SYSTEM);
                     next.put(id, t);
                     toStart.add(t);
                 } else if (switchedBefore(id, MigrationState.PRE_SWITCH)) {

@@ -4,60 +4,76 @@ import java.util.function.LongSupplier;
 
 /**
  * The size of each scan step and the pause after it, set by what the copy costs the clients: the
- * latency of the Redis the clients share with the copy (a {@link LatencyProbe}'s high percentile
- * over the last {@link #WINDOW_NANOS}) against the operator's target ({@code
- * migration_latency_target}). Not the mere presence of clients: a light load that the copy does
- * not slow down gets the copy at full speed.
+ * latency it adds to the Redis the clients share with it, against the operator's target ({@code
+ * migration_latency_target}). Not the mere presence of clients: a load that the copy does not slow
+ * down gets the copy at full speed.
  *
  * <ul>
- *   <li>Every window, the latency is compared with the target. <b>Over</b> it (or unknown: the
- *       probe got no answer): the step shrinks first (halved, down to {@code scan_count}), then the
- *       copy's share of the time is halved (down to {@link #MIN_SHARE}): after a step that took
- *       {@code w} it pauses {@code w x (1 - share) / share}, at least {@code scan_interval - w}.
- *       <b>Under</b> {@link #GROW_BELOW_PERCENT}% of it: the share grows back by {@link #SHARE_STEP}
- *       per window up to 1 (no pause), then the step doubles, up to {@link #MAX_MULTIPLIER} x
- *       {@code scan_count} ({@link #MAX_COUNT} at most). In between: nothing changes.
- *   <li>It starts at full speed with {@code scan_count} keys a step: the first window shows what that costs.
+ *   <li><b>Nobody served</b> (fewer than {@link #BUSY_COMMANDS} commands in a {@link #WINDOW_NANOS}
+ *       window, counting those this proxy received and those the source Redis processed for others
+ *       than the copy): full speed, the step doubling every window up to {@link #MAX_MULTIPLIER} x
+ *       {@code scan_count} ({@link #MAX_COUNT} at most).
+ *   <li><b>Clients served</b>: the added latency is the high percentile of a {@link LatencyProbe}
+ *       over the last window minus a baseline, the same measured while the copy pauses for {@link
+ *       #BASELINE_PAUSE_NANOS} (at the start, then every {@link #BASELINE_EVERY_NANOS} while clients
+ *       are served). Over the target (or nothing measured): the step shrinks first (halved, down to
+ *       {@code scan_count}), then the copy's share of the time is halved (down to {@link #MIN_SHARE}):
+ *       after a step that took {@code w} it pauses {@code w x (1 - share) / share}, at least {@code
+ *       scan_interval - w}. Under {@link #GROW_BELOW_PERCENT}% of it: the share grows back by {@link
+ *       #SHARE_STEP} per window up to 1 (no pause), then the step doubles. In between: no change.
  *   <li>{@code scan_interval} 0, or a target of 0: no pacing at all (the operator asked for speed
  *       over the clients): {@code scan_count} a step, never a pause.
  * </ul>
  *
- * Used by the scan's thread only; the latency is read once per window.
+ * Used by the scan's thread only; the latency and the command count are read once per window.
  */
 final class ScanPacer {
-    /** How often the latency is looked at. */
+    /** How often the latency and the load are looked at. */
     static final long WINDOW_NANOS = 100_000_000L;
+    /** Commands per window from which clients count as served (the coordinator alone sends a few per second). */
+    static final long BUSY_COMMANDS = 20;
+    /** The quiet pause in which the latency without the copy is measured. */
+    static final long BASELINE_PAUSE_NANOS = 50_000_000L;
+    static final long BASELINE_EVERY_NANOS = 2_000_000_000L;
     /** The copy never gets less than this share of its thread's time (a pause of 15 x the step). */
     static final double MIN_SHARE = 1.0 / 16;
     /** How much share one window under the target gives back. */
     static final double SHARE_STEP = 0.125;
-    /** Steps grow while the latency is below this percentage of the target. */
+    /** Steps grow while the added latency is below this percentage of the target. */
     static final long GROW_BELOW_PERCENT = 75;
     static final int MAX_MULTIPLIER = 16;
     static final int MAX_COUNT = 1024;
     /** The pause's cap (a step that moved one huge key must not stop the copy for long). */
     static final long MAX_PAUSE_NANOS = 1_000_000_000L;
 
-    private final LongSupplier windowLatencyNanos;
+    private final LongSupplier commands;
+    private final LatencySource latency;
     private final long targetNanos;
     private final long intervalNanos;
     private final int baseCount;
     private final boolean off;
-    private long windowStart;
     private boolean started;
+    private long windowStart;
+    private long windowCommands;
+    private boolean inBaseline;
+    private long nextBaselineAt;
+    private long baselineNanos = -1;
     private int multiplier = 1;
     private double share = 1;
     private long windowsOver;
+    private long clientWindows;
+    private long addedMicrosSum;
 
     /**
-     * @param windowLatencyNanos the latency high percentile since its last call, negative when
-     *     nothing was measured (counts as over the target)
-     * @param targetNanos        the latency the copy must not push the clients' Redis beyond
-     * @param intervalNanos      scan_interval: the least time between two steps while throttled
-     * @param baseCount          scan_count: the keys a SCAN asks for, at least
+     * @param commands      commands served to others than the copy so far (this proxy's and the source Redis's)
+     * @param latency       the clients' latency, measured
+     * @param targetNanos   the latency the copy may add at most
+     * @param intervalNanos scan_interval: the least time between two steps while throttled
+     * @param baseCount     scan_count: the keys a SCAN asks for, at least
      */
-    ScanPacer(LongSupplier windowLatencyNanos, long targetNanos, long intervalNanos, int baseCount) {
-        this.windowLatencyNanos = windowLatencyNanos;
+    ScanPacer(LongSupplier commands, LatencySource latency, long targetNanos, long intervalNanos, int baseCount) {
+        this.commands = commands;
+        this.latency = latency;
         this.targetNanos = targetNanos;
         this.intervalNanos = intervalNanos;
         this.baseCount = Math.max(1, baseCount);
@@ -78,12 +94,38 @@ final class ScanPacer {
             return 0;
         }
         if (!started) {
+            // the first step: measure the latency without the copy before going on
             started = true;
             windowStart = now;
-            windowLatencyNanos.getAsLong(); // what was measured before the copy began is not its cost
+            windowCommands = commands.getAsLong();
+            return baselinePause(now);
+        }
+        if (inBaseline) {
+            inBaseline = false;
+            long quiet = latency.takeHighNanos();
+            if (quiet >= 0) {
+                baselineNanos = baselineNanos < 0 ? quiet : (baselineNanos + quiet) / 2;
+            }
         } else if (now - windowStart >= WINDOW_NANOS) {
             windowStart = now;
-            adapt(windowLatencyNanos.getAsLong());
+            long c = commands.getAsLong();
+            long served = c - windowCommands;
+            windowCommands = c;
+            long measured = latency.takeHighNanos();
+            if (served >= 0 && served < BUSY_COMMANDS) {
+                share = 1; // nobody to slow down
+                grow();
+            } else {
+                long added = measured < 0 ? -1 : Math.max(0, measured - Math.max(0, baselineNanos));
+                if (added >= 0) {
+                    clientWindows++;
+                    addedMicrosSum += added / 1000;
+                }
+                adapt(added);
+                if (now - nextBaselineAt >= 0) {
+                    return baselinePause(now);
+                }
+            }
         }
         if (share >= 1) {
             return 0;
@@ -93,20 +135,34 @@ final class ScanPacer {
         return Math.min(MAX_PAUSE_NANOS, Math.max(intervalNanos - work, yield));
     }
 
-    private void adapt(long latency) {
-        if (latency < 0 || latency > targetNanos) {
+    private long baselinePause(long now) {
+        latency.takeHighNanos(); // what came before the pause is not the baseline
+        inBaseline = true;
+        nextBaselineAt = now + BASELINE_EVERY_NANOS;
+        return BASELINE_PAUSE_NANOS;
+    }
+
+    /** One window of clients: {@code added} nanoseconds of latency, -1 when unknown. */
+    private void adapt(long added) {
+        if (added < 0 || added > targetNanos) {
             windowsOver++;
             if (multiplier > 1) {
                 multiplier = Math.max(1, multiplier / 2);
             } else {
                 share = Math.max(MIN_SHARE, share / 2);
             }
-        } else if (latency * 100 < targetNanos * GROW_BELOW_PERCENT) {
+        } else if (added * 100 < targetNanos * GROW_BELOW_PERCENT) {
             if (share < 1) {
                 share = Math.min(1, share + SHARE_STEP);
-            } else if ((long) baseCount * multiplier < MAX_COUNT && multiplier < MAX_MULTIPLIER) {
-                multiplier *= 2;
+            } else {
+                grow();
             }
+        }
+    }
+
+    private void grow() {
+        if ((long) baseCount * multiplier < MAX_COUNT && multiplier < MAX_MULTIPLIER) {
+            multiplier *= 2;
         }
     }
 
@@ -115,8 +171,23 @@ final class ScanPacer {
         return share;
     }
 
-    /** Windows whose latency was over the target. */
+    /** Windows with clients in which the added latency was over the target. */
     long windowsOver() {
         return windowsOver;
+    }
+
+    /** Windows with clients in which the latency was measured. */
+    long clientWindows() {
+        return clientWindows;
+    }
+
+    /** The sum of the latency added in those windows, microseconds. */
+    long addedMicrosSum() {
+        return addedMicrosSum;
+    }
+
+    /** The latency measured while the copy paused, -1 before the first measurement. */
+    long baselineNanos() {
+        return baselineNanos;
     }
 }

@@ -53,6 +53,37 @@ class KeyMoverIT {
     }
 
     @Test
+    void theSourcesLoadCountsOthersCommandsButNotTheMoversOwn() throws Exception {
+        try (RedisProcess src = RedisProcess.start(); RedisProcess dst = RedisProcess.start()) {
+            for (int i = 0; i < 300; i++) {
+                Resp.command(src.address(), "SET", "k" + i, "v");
+            }
+            KeyMover mover = new KeyMover(src.address(), dst.address(), RangeList.of(new Range(0, 8191)),
+                    Duration.ofSeconds(5), 2000, new MigrationStats());
+            try {
+                long before = mover.othersCommandsOnSource();
+                String cursor = "0";
+                int steps = 0;
+                do {
+                    cursor = mover.scanOnce(cursor, 16);
+                    steps++;
+                } while (!cursor.equals("0"));
+                long afterScan = mover.othersCommandsOnSource();
+                // the scan sent hundreds of commands (SCAN, MEMORY USAGE, EXISTS, MIGRATE), none of them counts
+                assertThat(steps).isGreaterThan(5);
+                assertThat(afterScan - before).isBetween(0L, 2L);
+                for (int i = 0; i < 50; i++) {
+                    Resp.command(src.address(), "GET", "k" + i);
+                }
+                long afterClients = mover.othersCommandsOnSource();
+                assertThat(afterClients - afterScan).isBetween(50L, 55L);
+            } finally {
+                mover.close();
+            }
+        }
+    }
+
+    @Test
     void anUnreachableDestinationLeavesEveryKeyOnTheSource() throws Exception {
         try (RedisProcess src = RedisProcess.start()) {
             Resp.command(src.address(), "SET", "a", "v");

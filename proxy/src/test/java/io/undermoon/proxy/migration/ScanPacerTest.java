@@ -5,18 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** The pacing on the task's clock ({@link SteppingClock}), with the latency and the load set by the test. */
 class ScanPacerTest {
     private static final long MS = 1_000_000L;
     private static final long TARGET = MS; // 1 ms, the default migration_latency_target
     private static final long INTERVAL = 500_000L; // 500 µs, the default scan_interval
     private static final long W = ScanPacer.WINDOW_NANOS;
 
-    /** The latency the probe reports for the window that just ended. */
-    private final AtomicLong latency = new AtomicLong(100_000);
+    /** The latency the probe reports for whatever time passed since the pacer last asked. */
+    private final AtomicLong latency = new AtomicLong(300_000);
+    /** Commands served to clients: a light client, 3,000 a second, unless a test stops it. */
+    private final AtomicLong commands = new AtomicLong();
+    private long clientsPerSecond = 3000;
     private final SteppingClock clock = new SteppingClock();
+    private final LatencySource probe = new LatencySource() {
+        @Override
+        public long takeHighNanos() {
+            return latency.get();
+        }
+
+        @Override
+        public long commandsToFirst() {
+            return 0;
+        }
+    };
 
     private ScanPacer pacer() {
-        return new ScanPacer(latency::get, TARGET, INTERVAL, 16);
+        return new ScanPacer(() -> commands.get() + clock.nanoTime() / 1000 * clientsPerSecond / 1_000_000, probe, TARGET,
+                INTERVAL, 16);
     }
 
     /** One step of {@code work} on the task's clock, then the pause the pacer asks for. */
@@ -35,16 +51,26 @@ class ScanPacerTest {
         }
     }
 
+    /** The first step: a quiet pause in which the baseline ({@code quiet}) is measured. */
+    private void start(ScanPacer p, long quiet) throws InterruptedException {
+        assertThat(step(p, MS)).isEqualTo(ScanPacer.BASELINE_PAUSE_NANOS);
+        long loaded = latency.getAndSet(quiet);
+        step(p, MS);
+        latency.set(loaded);
+        assertThat(p.baselineNanos()).isEqualTo(quiet);
+    }
+
     @Test
-    void aLightLoadThatDoesNotRaiseTheLatencyGetsTheCopyAtFullSpeedWithGrowingSteps() throws Exception {
+    void aLightLoadThatTheCopyBarelySlowsGetsItAtFullSpeedWithGrowingSteps() throws Exception {
         ScanPacer p = pacer();
         assertThat(p.count()).isEqualTo(16);
-        assertThat(step(p, MS)).isZero(); // starts at full speed
+        start(p, 200_000);
+        long paused = clock.sleptNanos();
         for (int i = 0; i < 3; i++) {
             window(p, MS);
         }
-        // latency 0.1 ms against a 1 ms target: never a pause, and the steps doubled every window
-        assertThat(clock.sleptNanos()).isZero();
+        // 0.1 ms added against a 1 ms target: no pause, and the steps doubled every window
+        assertThat(clock.sleptNanos()).isEqualTo(paused);
         assertThat(p.count()).isEqualTo(128);
         for (int i = 0; i < 5; i++) {
             window(p, MS);
@@ -56,11 +82,11 @@ class ScanPacerTest {
     @Test
     void overTheTargetTheStepsShrinkFirstThenTheCopyYields() throws Exception {
         ScanPacer p = pacer();
-        step(p, MS);
+        start(p, 200_000);
         window(p, MS);
         window(p, MS);
         assertThat(p.count()).isEqualTo(64);
-        latency.set(3 * MS); // the clients' latency is over the target
+        latency.set(3 * MS); // 2.8 ms added: over the target
         window(p, MS);
         assertThat(p.count()).isEqualTo(32);
         window(p, MS);
@@ -71,29 +97,37 @@ class ScanPacerTest {
         // now the share halves: a step of 1 ms is followed by a pause of 1 ms
         assertThat(p.share()).isEqualTo(0.5);
         assertThat(step(p, MS)).isEqualTo(MS);
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 4; i++) {
             window(p, MS);
         }
         assertThat(p.share()).isEqualTo(ScanPacer.MIN_SHARE);
         assertThat(step(p, MS)).isEqualTo(15 * MS);
         assertThat(step(p, 100 * MS)).isEqualTo(ScanPacer.MAX_PAUSE_NANOS); // capped
-        // a quick step still keeps scan_interval between two steps
+        assertThat(p.windowsOver()).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void aQuickStepStillKeepsTheScanIntervalWhileThrottled() throws Exception {
+        ScanPacer p = pacer();
+        start(p, 200_000);
+        latency.set(5 * MS);
+        window(p, MS);
+        assertThat(p.share()).isEqualTo(0.5);
         assertThat(step(p, 10_000)).isEqualTo(INTERVAL - 10_000);
-        assertThat(p.windowsOver()).isGreaterThanOrEqualTo(13);
     }
 
     @Test
     void backUnderTheTargetTheShareGrowsBackThenTheSteps() throws Exception {
         ScanPacer p = pacer();
+        start(p, 200_000);
         latency.set(5 * MS);
-        step(p, MS);
         window(p, MS);
         window(p, MS);
         assertThat(p.share()).isEqualTo(0.25);
-        latency.set(800_000); // between 75% and 100% of the target: hold
+        latency.set(1_000_000); // 0.8 ms added: between 75% and 100% of the target, hold
         window(p, MS);
         assertThat(p.share()).isEqualTo(0.25);
-        latency.set(200_000);
+        latency.set(400_000);
         for (int i = 0; i < 6; i++) {
             window(p, MS);
         }
@@ -104,10 +138,56 @@ class ScanPacerTest {
     }
 
     @Test
+    void aLatencyThatWasHighBeforeTheCopyIsNotItsCost() throws Exception {
+        ScanPacer p = pacer();
+        start(p, 4 * MS); // a busy host: 4 ms without the copy
+        latency.set(4_500_000);
+        for (int i = 0; i < 3; i++) {
+            window(p, MS);
+        }
+        assertThat(p.windowsOver()).isZero();
+        assertThat(p.count()).isEqualTo(128);
+    }
+
+    @Test
+    void theBaselineIsMeasuredAgainEveryFewSecondsWhileClientsAreServed() throws Exception {
+        ScanPacer p = pacer();
+        start(p, 200_000);
+        long pauses = 0;
+        long end = clock.nanoTime() + 5 * ScanPacer.BASELINE_EVERY_NANOS;
+        while (clock.nanoTime() < end) {
+            if (step(p, MS) == ScanPacer.BASELINE_PAUSE_NANOS) {
+                pauses++;
+            }
+        }
+        assertThat(pauses).isBetween(4L, 6L);
+    }
+
+    @Test
+    void withNobodyServedTheCopyRunsAtFullSpeedWhateverTheLatency() throws Exception {
+        clientsPerSecond = 0;
+        ScanPacer p = pacer();
+        start(p, 200_000);
+        latency.set(50 * MS);
+        long paused = clock.sleptNanos();
+        for (int i = 0; i < 40; i++) {
+            window(p, MS);
+        }
+        assertThat(clock.sleptNanos()).isEqualTo(paused); // no baseline pauses either
+        assertThat(p.count()).isEqualTo(16 * ScanPacer.MAX_MULTIPLIER);
+        // clients arrive: the latency now counts
+        clientsPerSecond = 3000;
+        window(p, MS);
+        window(p, MS);
+        assertThat(p.windowsOver()).isPositive();
+        assertThat(p.count()).isLessThan(16 * ScanPacer.MAX_MULTIPLIER);
+    }
+
+    @Test
     void nothingMeasuredCountsAsOverTheTarget() throws Exception {
         ScanPacer p = pacer();
+        start(p, 200_000);
         latency.set(-1); // the probe could not reach the Redis
-        step(p, MS);
         window(p, MS);
         assertThat(p.share()).isEqualTo(0.5);
         assertThat(p.windowsOver()).isEqualTo(1);
@@ -116,9 +196,10 @@ class ScanPacerTest {
     @Test
     void aZeroIntervalOrAZeroTargetNeverPaces() throws Exception {
         latency.set(50 * MS);
-        for (ScanPacer p : new ScanPacer[] {new ScanPacer(latency::get, TARGET, 0, 16),
-                new ScanPacer(latency::get, 0, INTERVAL, 16)}) {
+        for (ScanPacer p : new ScanPacer[] {new ScanPacer(commands::get, probe, TARGET, 0, 16),
+                new ScanPacer(commands::get, probe, 0, INTERVAL, 16)}) {
             for (int i = 0; i < 3; i++) {
+                commands.addAndGet(10_000);
                 window(p, MS);
             }
             assertThat(p.count()).isEqualTo(16);
@@ -129,8 +210,8 @@ class ScanPacerTest {
 
     @Test
     void aLargeScanCountIsKeptAndNotGrownPastTheCap() throws Exception {
-        ScanPacer p = new ScanPacer(latency::get, TARGET, INTERVAL, 2000);
-        step(p, MS);
+        ScanPacer p = new ScanPacer(commands::get, probe, TARGET, INTERVAL, 2000);
+        start(p, 100_000);
         window(p, MS);
         window(p, MS);
         assertThat(p.count()).isEqualTo(2000);
