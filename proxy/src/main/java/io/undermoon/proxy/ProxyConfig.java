@@ -61,6 +61,11 @@ public record ProxyConfig(
             throw new ConfigException("invalid field backend_batch_strategy: expected disabled, fixed or dynamic, got '"
                     + strategy + "'");
         }
+        if (strategy.equals("dynamic")) {
+            throw new ConfigException("backend_batch_strategy 'dynamic' is not supported by this proxy: use 'disabled' (one "
+                    + "write per backend per event-loop iteration, the default) or 'fixed' (backend_flush_size and the two "
+                    + "flush intervals)");
+        }
         String nodesVersion = c.getString("cluster_nodes_version", "v2");
         if (!nodesVersion.equals("v1") && !nodesVersion.equals("v2")) {
             throw new ConfigException("invalid field cluster_nodes_version: expected v1 or v2, got '" + nodesVersion + "'");

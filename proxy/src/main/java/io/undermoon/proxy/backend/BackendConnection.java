@@ -56,6 +56,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** sent first on every new connection (AUTH to peer proxies), its reply checked and dropped. */
     private ByteBuf initCommand;
     boolean dirty;
+    /** Waiting for the fixed flush policy's timer ({@link LoopResources}). */
+    boolean deferred;
+    private long unflushedBytes;
+    private long lastFlushNanos;
 
     BackendConnection(LoopResources loop, String address, boolean dedicated, long timeoutNanos) {
         this.loop = loop;
@@ -92,8 +96,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     lastProgressNanos = System.nanoTime();
                 }
                 inFlight.add(target);
+                unflushedBytes += payload.readableBytes();
                 channel.write(payload, channel.voidPromise());
-                loop.markDirty(this);
+                if (!deferred) {
+                    loop.markDirty(this);
+                } else if (unflushedBytes >= loop.flushSizeThreshold()) {
+                    loop.markDirty(this); // large enough now: flushed at the end of this iteration
+                }
             }
             case CONNECTING -> {
                 waitingPayloads.add(payload);
@@ -127,10 +136,25 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Writes pending bytes to the socket; called once per event-loop iteration. */
     void flush() {
         dirty = false;
+        unflushedBytes = 0;
         Channel c = channel;
         if (c != null && state == State.CONNECTED) {
             c.flush();
         }
+    }
+
+    /** {@link #flush()}, remembering when (the fixed flush policy). */
+    void flush(long now) {
+        lastFlushNanos = now;
+        flush();
+    }
+
+    long unflushedBytes() {
+        return unflushedBytes;
+    }
+
+    long lastFlushNanos() {
+        return lastFlushNanos;
     }
 
     private void connect() {
