@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  *       after a step that took {@code w} it pauses {@code w x (1 - share) / share}, at least {@code
  *       scan_interval - w}. Under {@link #GROW_BELOW_PERCENT}% of it: the share grows back by {@link
  *       #SHARE_STEP} per window up to 1 (no pause), then the step doubles. In between: no change.
- *   <li>{@code scan_interval} 0, or a target of 0: no pacing at all (the operator asked for speed
- *       over the clients): {@code scan_count} a step, never a pause.
+ *   <li>Always, {@code scan_interval} at least between the starts of two steps (0: none).
+ *   <li>A target of 0: no pacing by latency ({@code scan_count} a step, {@code scan_interval} apart).
  * </ul>
  *
  * Used by the scan's thread only; the latency and the command count are read once per window.
@@ -68,7 +68,7 @@ final class ScanPacer {
      * @param commands      commands served to others than the copy so far (this proxy's and the source Redis's)
      * @param latency       the clients' latency, measured
      * @param targetNanos   the latency the copy may add at most
-     * @param intervalNanos scan_interval: the least time between two steps while throttled
+     * @param intervalNanos scan_interval: the least time between the starts of two steps
      * @param baseCount     scan_count: the keys a SCAN asks for, at least
      */
     ScanPacer(LongSupplier commands, LatencySource latency, long targetNanos, long intervalNanos, int baseCount) {
@@ -77,7 +77,7 @@ final class ScanPacer {
         this.targetNanos = targetNanos;
         this.intervalNanos = intervalNanos;
         this.baseCount = Math.max(1, baseCount);
-        this.off = intervalNanos <= 0 || targetNanos <= 0;
+        this.off = targetNanos <= 0;
     }
 
     /** The COUNT of the next SCAN. */
@@ -90,15 +90,17 @@ final class ScanPacer {
      * task's clock); a new window adapts the step and the share first.
      */
     long pauseAfter(long workNanos, long now) {
+        long work = Math.max(0, workNanos);
+        long spacing = Math.max(0, intervalNanos - work); // scan_interval between the starts of two steps
         if (off) {
-            return 0;
+            return spacing;
         }
         if (!started) {
             // the first step: measure the latency without the copy before going on
             started = true;
             windowStart = now;
             windowCommands = commands.getAsLong();
-            return baselinePause(now);
+            return Math.max(spacing, baselinePause(now));
         }
         if (inBaseline) {
             inBaseline = false;
@@ -123,16 +125,15 @@ final class ScanPacer {
                 }
                 adapt(added);
                 if (now - nextBaselineAt >= 0) {
-                    return baselinePause(now);
+                    return Math.max(spacing, baselinePause(now));
                 }
             }
         }
         if (share >= 1) {
-            return 0;
+            return spacing;
         }
-        long work = Math.max(0, workNanos);
         long yield = (long) (work * (1 - share) / share);
-        return Math.min(MAX_PAUSE_NANOS, Math.max(intervalNanos - work, yield));
+        return Math.max(spacing, Math.min(MAX_PAUSE_NANOS, yield));
     }
 
     private long baselinePause(long now) {

@@ -194,18 +194,26 @@ class ScanPacerTest {
     }
 
     @Test
-    void aZeroIntervalOrAZeroTargetNeverPaces() throws Exception {
+    void aZeroTargetPacesByTheIntervalOnly() throws Exception {
         latency.set(50 * MS);
-        for (ScanPacer p : new ScanPacer[] {new ScanPacer(commands::get, probe, TARGET, 0, 16),
-                new ScanPacer(commands::get, probe, 0, INTERVAL, 16)}) {
-            for (int i = 0; i < 3; i++) {
-                commands.addAndGet(10_000);
-                window(p, MS);
-            }
-            assertThat(p.count()).isEqualTo(16);
-            assertThat(step(p, 10 * MS)).isZero();
+        ScanPacer p = new ScanPacer(commands::get, probe, 0, INTERVAL, 16);
+        for (int i = 0; i < 3; i++) {
+            commands.addAndGet(10_000);
+            window(p, MS);
         }
-        assertThat(clock.sleptNanos()).isZero();
+        assertThat(p.count()).isEqualTo(16);
+        assertThat(p.windowsOver()).isZero();
+        assertThat(clock.sleptNanos()).isZero(); // every step took longer than scan_interval
+        assertThat(step(p, 100_000)).isEqualTo(INTERVAL - 100_000);
+    }
+
+    @Test
+    void theIntervalSeparatesTheStartsOfTwoStepsEvenAtFullSpeed() throws Exception {
+        clientsPerSecond = 0;
+        ScanPacer p = new ScanPacer(commands::get, probe, TARGET, 10_000 * MS, 16);
+        assertThat(step(p, MS)).isEqualTo(10_000 * MS - MS); // longer than the baseline pause
+        assertThat(step(p, 2 * MS)).isEqualTo(10_000 * MS - 2 * MS);
+        assertThat(p.share()).isEqualTo(1.0);
     }
 
     @Test
