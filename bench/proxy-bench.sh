@@ -5,6 +5,11 @@
 #
 #   bench/proxy-bench.sh [requests-per-run] [rounds]
 #
+# Environment: UNDERMOON_BENCH_PIPELINES ("1 16" by default) the pipeline depths to run;
+# UNDERMOON_BENCH_GC_LOG=1 logs the proxy's garbage collections (-Xlog:gc) and sums up the pauses
+# of the measured rounds; UNDERMOON_JAVA_OPTS adds JVM options to the proxy (the launcher's);
+# UNDERMOON_BENCH_SKIP_IDLE=1 skips the 10,000 idle clients.
+#
 # Needs redis-server, redis-benchmark and nutcracker (apt-get install redis-server redis-tools nutcracker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +18,8 @@ undermoon_find_java
 N=${1:-300000}
 ROUNDS=${2:-3}
 CLIENTS=50
+PIPELINES=${UNDERMOON_BENCH_PIPELINES:-1 16}
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); proxy JVM options: ${UNDERMOON_JAVA_OPTS:-(launcher defaults)}"
 command -v nutcracker >/dev/null || { echo "install nutcracker (apt-get install nutcracker)" >&2; exit 1; }
 ulimit -n 65536 || true
 
@@ -42,6 +49,9 @@ nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
 pids+=($!)
 
 ./undermoon --version >/dev/null   # build if needed, outside the measurement
+if [ -n "${UNDERMOON_BENCH_GC_LOG:-}" ]; then
+  export UNDERMOON_JAVA_OPTS="${UNDERMOON_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log:uptimemillis"
+fi
 UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
   ./undermoon proxy > "$work/proxy.log" 2>&1 &
 pids+=($!)
@@ -60,8 +70,10 @@ redis-benchmark -p "$TW_PORT" -t set,get -n 100000 -c $CLIENTS -q >/dev/null 2>&
 
 results="$work/results.csv"
 : > "$results"
+gc_mark() { [ -f "$work/gc.log" ] && wc -l < "$work/gc.log" || echo 0; }
+gc_from=$(gc_mark)
 for round in $(seq "$ROUNDS"); do
-  for P in 1 16; do
+  for P in $PIPELINES; do
     for target in redis:$REDIS_PORT undermoon:$PROXY_PORT twemproxy:$TW_PORT; do
       name=${target%%:*}; port=${target##*:}
       redis-benchmark -p "$port" -t set,get -n "$N" -c $CLIENTS -P "$P" -r 100000 --csv 2>/dev/null \
@@ -72,16 +84,24 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
+gc_to=$(gc_mark)
 echo
 echo "redis-benchmark, $CLIENTS clients, $N requests per run, $ROUNDS rounds (median of rounds; ratio = rps / direct Redis rps)"
-python3 - "$results" <<'PY'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -f "$work/gc.log" ]; then
+  sed -n "$((gc_from + 1)),${gc_to}p" "$work/gc.log" | python3 -c '
+import re, sys
+p = [float(m.group(1)) for m in (re.search(r"Pause.* ([0-9.]+)ms$", l.strip()) for l in sys.stdin) if m]
+print(f"proxy GC during the measured rounds: {len(p)} pauses, {sum(p):.1f} ms in all, max {max(p) if p else 0:.2f} ms")'
+fi
+python3 - "$results" "$PIPELINES" <<'PY'
 import csv, statistics, sys
 rows = list(csv.reader(open(sys.argv[1])))
 data = {}
 for rnd, p, name, test, rps, p50, p99 in rows:
     data.setdefault((int(p), test, name), []).append((float(rps), float(p50), float(p99)))
 print(f"{'pipeline':>8} {'test':>4} {'target':>10} {'req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}")
-for p in (1, 16):
+for p in [int(x) for x in sys.argv[2].split()]:
     for test in ("SET", "GET"):
         base = statistics.median(r[0] for r in data[(p, test, "redis")])
         for name in ("redis", "undermoon", "twemproxy"):
@@ -92,6 +112,7 @@ for p in (1, 16):
             print(f"{p:>8} {test:>4} {name:>10} {rps:>10.0f} {p50:>7.3f} {p99:>7.3f} {rps/base:>6.2f}")
 PY
 
+[ -n "${UNDERMOON_BENCH_SKIP_IDLE:-}" ] && exit 0
 echo
 echo "resident memory of the proxy (VmRSS) before and with 10,000 idle client connections:"
 java_pid=$(pgrep -f "undermoon.jar proxy" | head -1)

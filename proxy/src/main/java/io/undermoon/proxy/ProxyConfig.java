@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Every setting of the server proxy. The reference's keys keep their names, units and defaults
  * (conf/server-proxy.toml documents each); the input limits, metrics and replication keys
- * ({@code replication_interval}, {@code fast_first_sync}) are ours.
+ * ({@code replication_interval}, {@code fast_first_sync}) and {@code migration_latency_target}
+ * (microseconds; the migration's scan slows down while the clients' latency exceeds it) are ours.
  */
 public record ProxyConfig(
         String address,
@@ -40,7 +41,9 @@ public record ProxyConfig(
         boolean fastFirstSync,
         int maxTransactionCommands,
         long maxTransactionBytes,
-        long pubsubOutputBufferLimit) {
+        long pubsubOutputBufferLimit,
+
+        long migrationLatencyTarget) {
 
     public static final int MAX_REDIRECTIONS_LIMIT = 4;
     /** Most event-loop threads, and most backend connections per loop and backend. */
@@ -61,6 +64,11 @@ public record ProxyConfig(
         if (!strategy.equals("disabled") && !strategy.equals("fixed") && !strategy.equals("dynamic")) {
             throw new ConfigException("invalid field backend_batch_strategy: expected disabled, fixed or dynamic, got '"
                     + strategy + "'");
+        }
+        if (strategy.equals("dynamic")) {
+            throw new ConfigException("backend_batch_strategy 'dynamic' is not supported by this proxy: use 'disabled' (one "
+                    + "write per backend per event-loop iteration, the default) or 'fixed' (backend_flush_size and the two "
+                    + "flush intervals)");
         }
         String nodesVersion = c.getString("cluster_nodes_version", "v2");
         if (!nodesVersion.equals("v1") && !nodesVersion.equals("v2")) {
@@ -105,7 +113,9 @@ public record ProxyConfig(
                 c.getBoolean("fast_first_sync", true),
                 c.getInt("max_transaction_commands", 10000, 1),
                 c.getLong("max_transaction_bytes", 64L * 1024 * 1024, 1, 1L << 30),
-                c.getLong("pubsub_output_buffer_limit", 32L * 1024 * 1024, 1024, 1L << 40));
+                c.getLong("pubsub_output_buffer_limit", 32L * 1024 * 1024, 1024, 1L << 40),
+
+                c.getLong("migration_latency_target", 1000, 0, 10_000_000));
     }
 
     /** The host part of the announce address, used to check that metadata is meant for us. */

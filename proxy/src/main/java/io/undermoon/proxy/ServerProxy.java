@@ -75,6 +75,10 @@ public final class ServerProxy implements AutoCloseable {
         Class<? extends io.netty.channel.Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         for (EventExecutor e : workerGroup) {
             LoopResources res = new LoopResources((EventLoop) e, clientClass, config.backendConnNum(), config.backendTimeout());
+            if (config.backendBatchStrategy().equals("fixed")) {
+                res.setFlushPolicy(LoopResources.FlushPolicy.fixed(config.backendFlushSize(), config.backendLowFlushInterval(),
+                        config.backendHighFlushInterval()));
+            }
             context.stats().register(res.stats());
             config.password().ifPresent(pw -> res.setPeerAuth(io.netty.buffer.Unpooled.unreleasableBuffer(
                     io.undermoon.resp.RespWriter.command(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, "AUTH", pw).asReadOnly())));
@@ -101,6 +105,7 @@ public final class ServerProxy implements AutoCloseable {
         migrations = new MigrationManager(config.password(), context.meta()::refresh, context.meta()::table);
         migrations.setImportGate(replication::flushPending);
         migrations.setLoadSignal(context.stats()::commands);
+        migrations.setLatencyTarget(config.migrationLatencyTarget());
         context.meta().setMigrations(migrations);
         UmctlCommands meta = new UmctlCommands(context, migrations);
         LocalCommands local = new LocalCommands(context, meta);

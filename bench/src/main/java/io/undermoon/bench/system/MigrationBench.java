@@ -5,6 +5,7 @@ import io.undermoon.testkit.ClusterProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undermoon.local.LocalCluster;
+import io.undermoon.local.LocalClusterBuilder;
 import io.undermoon.process.RedisProcess;
 import io.undermoon.process.Repository;
 import io.undermoon.testkit.Resp;
@@ -26,7 +27,10 @@ import redis.clients.jedis.JedisCluster;
  * Cluster with redis-cli --cluster reshard and report its keys/s.
  *
  *   java ... MigrationBench [--keys N] [--value-size B] [--limit L] [--scan-count C] [--scan-interval U] [--clients T]
- *       [--official true|false] [--pin true|false] [--shrink true|false]
+ *       [--official true|false] [--pin true|false] [--shrink true|false] [--rate OPS] [--latency-target MICROS]
+ *
+ * --rate caps the clients at OPS operations per second in all (a light load; 0: as fast as they go),
+ * --latency-target sets the proxies' migration_latency_target.
  */
 public final class MigrationBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +39,8 @@ public final class MigrationBench {
         Map<String, String> o = new java.util.HashMap<>(Map.of("--keys", "500000", "--value-size", "512", "--limit", "2",
                 "--scan-count", "", "--scan-interval", "", "--clients", "8", "--official", "true", "--settle", "10", "--pin", "false",
                 "--shrink", "false"));
+        o.put("--rate", "0");
+        o.put("--latency-target", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i], args[i + 1]);
         }
@@ -44,9 +50,18 @@ public final class MigrationBench {
         long settleMillis = Long.parseLong(o.get("--settle")) * 1000;
         System.out.printf("%d keys of %d bytes, %d client threads, migration_limit %s%n", keys, valueSize, clients, o.get("--limit"));
 
-        try (LocalCluster lc = LocalCluster.builder().proxies(4).hosts(2)
+        long rate = Long.parseLong(o.get("--rate"));
+        LocalClusterBuilder builder = LocalCluster.builder().proxies(4).hosts(2)
                 .brokerEnv("UNDERMOON_MIGRATION_LIMIT", o.get("--limit"))
-                .runtime(LocalCluster.Runtime.ofRepository(Repository.root())).start()) {
+                .runtime(LocalCluster.Runtime.ofRepository(Repository.root()));
+        if (!o.get("--latency-target").isEmpty()) {
+            builder.proxyEnv("UNDERMOON_MIGRATION_LATENCY_TARGET", o.get("--latency-target"));
+            System.out.println("migration_latency_target " + o.get("--latency-target") + " µs");
+        }
+        if (rate > 0) {
+            System.out.printf("client load capped at %d ops/s%n", rate);
+        }
+        try (LocalCluster lc = builder.start()) {
             lc.createCluster("mycluster", 4);
             lc.awaitServing("mycluster", 4, Duration.ofSeconds(120));
             for (String option : new String[] {"scan-count", "scan-interval"}) {
@@ -67,7 +82,7 @@ public final class MigrationBench {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("loaded %d keys through the proxies in %.1f s (%.0f keys/s)%n", keys, loadSeconds, keys / loadSeconds);
 
-            try (Throughput load = new Throughput(() -> ClusterProbe.client(lc, 5000, 10), clients, keys, valueSize)) {
+            try (Throughput load = new Throughput(() -> ClusterProbe.client(lc, 5000, 10), clients, keys, valueSize, rate)) {
                 Thread.sleep(settleMillis + 2000);
                 long[] after = scale(lc, load, 4, 8, 2000, load.elapsedMillis(), settleMillis, clients);
                 if (Boolean.parseBoolean(o.get("--shrink"))) {
@@ -86,9 +101,9 @@ public final class MigrationBench {
             }
         }
         if (Boolean.parseBoolean(o.get("--official"))) {
-            official(keys, valueSize, 0, settleMillis);
+            official(keys, valueSize, 0, settleMillis, 0);
             if (clients > 0) {
-                official(keys, valueSize, clients, settleMillis);
+                official(keys, valueSize, clients, settleMillis, rate);
             }
         }
     }
@@ -104,6 +119,9 @@ public final class MigrationBench {
         long steps0 = counter(lc, "migrating_scan_steps");
         long paced0 = counter(lc, "migrating_scan_steps_paced");
         long pause0 = counter(lc, "migrating_scan_pause_ms");
+        long over0 = counter(lc, "migrating_scan_windows_over_latency_target");
+        long cw0 = counter(lc, "migrating_scan_windows_with_clients");
+        long added0 = counter(lc, "migrating_scan_added_latency_us");
         long migStart = load.elapsedMillis();
         long m0 = System.nanoTime();
         var auto = lc.http("POST", "/api/v3/clusters/migrations/auto/mycluster/" + to, null);
@@ -136,9 +154,13 @@ public final class MigrationBench {
             }
         }
         System.out.println(timeline);
-        System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all%n",
+        System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all, %d windows of 100 ms over the latency target%n",
                 counter(lc, "migrating_scan_steps") - steps0, counter(lc, "migrating_scan_steps_paced") - paced0,
-                counter(lc, "migrating_scan_pause_ms") - pause0);
+                counter(lc, "migrating_scan_pause_ms") - pause0,
+                counter(lc, "migrating_scan_windows_over_latency_target") - over0);
+        long cw = counter(lc, "migrating_scan_windows_with_clients") - cw0;
+        System.out.printf("pacing windows with clients: %d, mean latency added by the copy (p90 of the probe minus its baseline): %.0f µs%n",
+                cw, cw == 0 ? 0.0 : (double) (counter(lc, "migrating_scan_added_latency_us") - added0) / cw);
         return new long[] {migEnd + 1000, afterEnd};
     }
 
@@ -206,7 +228,7 @@ public final class MigrationBench {
      * node; with {@code clients} &gt; 0, under the same client load as ours, measured before and
      * during the reshard.
      */
-    private static void official(long keys, int valueSize, int clients, long settleMillis) throws Exception {
+    private static void official(long keys, int valueSize, int clients, long settleMillis, long rate) throws Exception {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -233,7 +255,7 @@ public final class MigrationBench {
             long loadBefore = 0;
             if (clients > 0) {
                 Set<HostAndPort> seeds = Set.of(new HostAndPort("127.0.0.1", nodes.get(0).port()));
-                load = new Throughput(() -> new JedisCluster(seeds, 5000, 10), clients, keys, valueSize);
+                load = new Throughput(() -> new JedisCluster(seeds, 5000, 10), clients, keys, valueSize, rate);
                 Thread.sleep(settleMillis + 2000);
                 loadBefore = load.elapsedMillis();
             }

@@ -21,6 +21,15 @@ final class Throughput implements AutoCloseable {
     private final long startMillis = System.currentTimeMillis();
 
     Throughput(Supplier<JedisCluster> clients, int threadCount, long keys, int valueSize) {
+        this(clients, threadCount, keys, valueSize, 0);
+    }
+
+    /**
+     * @param rate at most this many operations per second in all (0: as fast as the threads go): a
+     *     light load, which keeps its pace whatever the latency as long as the latency allows it
+     */
+    Throughput(Supplier<JedisCluster> clients, int threadCount, long keys, int valueSize, long rate) {
+        long periodNanos = rate <= 0 ? 0 : 1_000_000_000L * threadCount / rate;
         byte[] value = new byte[valueSize];
         java.util.Arrays.fill(value, (byte) 'y');
         for (int t = 0; t < threadCount; t++) {
@@ -28,7 +37,15 @@ final class Throughput implements AutoCloseable {
             threads.add(Thread.ofPlatform().start(() -> {
                 Random rnd = new Random(id);
                 try (JedisCluster jc = clients.get()) {
+                    long next = System.nanoTime();
                     for (long n = 0; !stop.get(); n++) {
+                        if (periodNanos > 0) {
+                            next += periodNanos;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                            }
+                        }
                         byte[] k = KeyLoader.key((long) (rnd.nextDouble() * keys)).getBytes();
                         try {
                             if ((n & 1) == 0) {

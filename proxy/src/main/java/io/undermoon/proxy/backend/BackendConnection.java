@@ -65,6 +65,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     boolean held;
     /** Run when a held connection loses its socket (the Redis-side state it carried is gone). */
     private Runnable onLost;
+    /** Waiting for the fixed flush policy's timer ({@link LoopResources}). */
+    boolean deferred;
+    private long unflushedBytes;
+    private long lastFlushNanos;
 
     BackendConnection(LoopResources loop, String address, boolean dedicated, long timeoutNanos) {
         this.loop = loop;
@@ -108,8 +112,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     lastProgressNanos = System.nanoTime();
                 }
                 inFlight.add(target);
+                unflushedBytes += payload.readableBytes();
                 channel.write(payload, channel.voidPromise());
-                loop.markDirty(this);
+                if (!deferred) {
+                    loop.markDirty(this);
+                } else if (unflushedBytes >= loop.flushSizeThreshold()) {
+                    loop.markDirty(this); // large enough now: flushed at the end of this iteration
+                }
                 if (trace != null) {
                     trace.mark(SlowTrace.QUEUE_RECEIVED);
                     unflushedTraces.add(trace);
@@ -150,6 +159,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Writes pending bytes to the socket; called once per event-loop iteration. */
     void flush() {
         dirty = false;
+        unflushedBytes = 0;
         if (!unflushedTraces.isEmpty()) {
             long now = System.nanoTime();
             unflushedTraces.forEach(t -> t.mark(SlowTrace.SENT_TO_BACKEND, now));
@@ -159,6 +169,20 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (c != null && state == State.CONNECTED) {
             c.flush();
         }
+    }
+
+    /** {@link #flush()}, remembering when (the fixed flush policy). */
+    void flush(long now) {
+        lastFlushNanos = now;
+        flush();
+    }
+
+    long unflushedBytes() {
+        return unflushedBytes;
+    }
+
+    long lastFlushNanos() {
+        return lastFlushNanos;
     }
 
     private void connect() {

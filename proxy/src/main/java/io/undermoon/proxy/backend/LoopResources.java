@@ -33,6 +33,23 @@ public final class LoopResources {
 
     private static final int MAX_IDLE_DEDICATED = 16;
 
+    /**
+     * When dirty backend connections are written to the socket ({@code backend_batch_strategy}):
+     * {@link #EVERY_ITERATION} ("disabled", the default) flushes each one at the end of every
+     * event-loop iteration, so that the requests of all clients that arrived in one iteration leave
+     * in one write; {@link #fixed} (the reference's "fixed") flushes a connection only once it
+     * holds {@code flushSize} bytes or {@code lowIntervalNanos} have passed since its last flush,
+     * and otherwise at the latest after {@code highIntervalNanos}: fewer, larger writes at the price
+     * of latency.
+     */
+    public record FlushPolicy(boolean batched, long flushSize, long lowIntervalNanos, long highIntervalNanos) {
+        public static final FlushPolicy EVERY_ITERATION = new FlushPolicy(false, 0, 0, 0);
+
+        public static FlushPolicy fixed(long flushSize, long lowIntervalNanos, long highIntervalNanos) {
+            return new FlushPolicy(true, flushSize, lowIntervalNanos, highIntervalNanos);
+        }
+    }
+
     private final EventLoop loop;
     private final Class<? extends Channel> channelClass;
     private final int connectionsPerBackend;
@@ -49,6 +66,11 @@ public final class LoopResources {
     private Bootstrap bootstrap;
     private ByteBuf peerAuth;
     private final LoopStats stats = new LoopStats();
+    private FlushPolicy flushPolicy = FlushPolicy.EVERY_ITERATION;
+    /** Dirty connections whose flush the fixed policy put off, and whether its timer is set. */
+    private final List<BackendConnection> deferred = new ArrayList<>();
+    private boolean deferredTimerSet;
+    private final Runnable deferredFlush = this::flushDeferred;
 
     public LoopResources(EventLoop loop, Class<? extends Channel> channelClass, int connectionsPerBackend,
             long backendTimeoutMillis) {
@@ -58,6 +80,15 @@ public final class LoopResources {
         this.backendTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backendTimeoutMillis);
         long checkEvery = Math.max(10, Math.min(1000, backendTimeoutMillis / 4));
         loop.scheduleAtFixedRate(this::checkTimeouts, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets how backend connections are flushed (before any is used). */
+    public void setFlushPolicy(FlushPolicy policy) {
+        this.flushPolicy = policy;
+    }
+
+    long flushSizeThreshold() {
+        return flushPolicy.flushSize();
     }
 
     public LoopStats stats() {
@@ -216,14 +247,48 @@ public final class LoopResources {
     private void flushAll() {
         flushScheduled = false;
         // backends first: requests leave before replies are flushed to clients
-        for (int i = 0; i < dirtyBackends.size(); i++) {
-            dirtyBackends.get(i).flush();
+        if (flushPolicy.batched()) {
+            flushOrDefer();
+        } else {
+            for (int i = 0; i < dirtyBackends.size(); i++) {
+                dirtyBackends.get(i).flush();
+            }
         }
         dirtyBackends.clear();
         for (int i = 0; i < dirtyOthers.size(); i++) {
             dirtyOthers.get(i).flushNow();
         }
         dirtyOthers.clear();
+    }
+
+    /** The fixed policy: flushes what is large or old enough, defers the rest to a timer. */
+    private void flushOrDefer() {
+        long now = System.nanoTime();
+        for (int i = 0; i < dirtyBackends.size(); i++) {
+            BackendConnection c = dirtyBackends.get(i);
+            if (c.unflushedBytes() >= flushPolicy.flushSize() || now - c.lastFlushNanos() >= flushPolicy.lowIntervalNanos()) {
+                c.flush(now);
+            } else if (!c.deferred) {
+                c.deferred = true;
+                c.dirty = false; // later writes do not schedule another iteration flush for it
+                deferred.add(c);
+            }
+        }
+        if (!deferred.isEmpty() && !deferredTimerSet) {
+            deferredTimerSet = true;
+            loop.schedule(deferredFlush, flushPolicy.highIntervalNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void flushDeferred() {
+        deferredTimerSet = false;
+        long now = System.nanoTime();
+        for (int i = 0; i < deferred.size(); i++) {
+            BackendConnection c = deferred.get(i);
+            c.deferred = false;
+            c.flush(now);
+        }
+        deferred.clear();
     }
 
     ChannelFuture connect(String address, BackendConnection handler) {

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The copy of a switched range: SCAN over the source Redis, each step moving the range's keys of
- * the previous one ({@link KeyMover#scanOnce}), paced by the load ({@link ScanPacer}), and only while
- * the importing proxy keeps confirming that it holds the range. Runs on the task's thread.
+ * the previous one ({@link KeyMover#scanOnce}), sized and paced by what it costs the clients
+ * ({@link ScanPacer}, fed by a {@link LatencyProbe}), and only while the importing proxy keeps
+ * confirming that it holds the range. Runs on the task's thread.
  */
 final class KeyScan {
     private static final Logger LOG = LoggerFactory.getLogger(KeyScan.class);
@@ -28,6 +29,8 @@ final class KeyScan {
     private final MigrationClock clock;
     private final BooleanSupplier destinationConfirms;
     private final LongSupplier proxyLoad;
+    private final LatencySource latency;
+    private final long latencyTargetNanos;
     private long destinationConfirmedAt;
     /** The source's load last read (this scan's thread only). */
     private long lastSourceLoad;
@@ -36,9 +39,12 @@ final class KeyScan {
      * @param destinationConfirms asks the importing proxy whether it still holds the switched range
      *     (an idempotent PRESWITCH); true when it answered OK
      * @param proxyLoad the number of commands this proxy has received so far
+     * @param latency the clients' latency on the source and destination Redis ({@link LatencyProbe})
+     * @param latencyTargetNanos migration_latency_target: the latency the copy may add (0: no pacing)
      */
     KeyScan(MigrationTask identity, MigrationConfig config, KeyMover mover, MigrationStats stats, MigrationClock clock,
-            BooleanSupplier destinationConfirms, LongSupplier proxyLoad) {
+            BooleanSupplier destinationConfirms, LongSupplier proxyLoad, LatencySource latency,
+            long latencyTargetNanos) {
         this.identity = identity;
         this.config = config;
         this.mover = mover;
@@ -46,6 +52,8 @@ final class KeyScan {
         this.clock = clock;
         this.destinationConfirms = destinationConfirms;
         this.proxyLoad = proxyLoad;
+        this.latency = latency;
+        this.latencyTargetNanos = latencyTargetNanos;
     }
 
     /**
@@ -53,7 +61,8 @@ final class KeyScan {
      * or the clock passed {@code deadline} first.
      */
     boolean run(long deadline, BooleanSupplier stopped) throws InterruptedException {
-        ScanPacer pacer = new ScanPacer(this::loadNow, TimeUnit.MICROSECONDS.toNanos(config.scanInterval()));
+        ScanPacer pacer = new ScanPacer(this::loadNow, latency, latencyTargetNanos,
+                TimeUnit.MICROSECONDS.toNanos(config.scanInterval()), (int) Math.min(Integer.MAX_VALUE, config.scanCount()));
         destinationConfirmedAt = clock.nanoTime() - DESTINATION_CHECK_NANOS; // the first step asks
         String cursor = "0";
         boolean scanned = false; // a step that is retried must not end the scan before its first SCAN
@@ -67,11 +76,17 @@ final class KeyScan {
             }
             try {
                 long t0 = clock.nanoTime();
-                cursor = mover.scanOnce(cursor, (int) config.scanCount());
+                cursor = mover.scanOnce(cursor, pacer.count());
                 scanned = true;
                 long t1 = clock.nanoTime();
+                long over = pacer.windowsOver();
+                long windows = pacer.clientWindows();
+                long added = pacer.addedMicrosSum();
                 long pause = pacer.pauseAfter(t1 - t0, t1);
                 stats.scanSteps.increment();
+                stats.scanWindowsOverTarget.add(pacer.windowsOver() - over);
+                stats.scanClientWindows.add(pacer.clientWindows() - windows);
+                stats.scanAddedLatencyMicros.add(pacer.addedMicrosSum() - added);
                 if (pause > 0) {
                     stats.scanStepsPaced.increment();
                     stats.scanPauseMicros.add(pause / 1000);
@@ -111,15 +126,15 @@ final class KeyScan {
     }
 
     /**
-     * The load the scan yields to: commands this proxy received plus commands the source Redis
-     * processed for others (clients reach it through the importing proxy too, and after a switch
-     * of every slot the migrating proxy may see none of them). When the source cannot be asked,
-     * counts as busy; the next step reconnects.
+     * The load that makes the copy look at its cost: commands this proxy received plus commands the
+     * source Redis processed for others (clients reach it through the importing proxy too, and
+     * after a switch of every slot the migrating proxy may see none of them), but not the probe's
+     * PINGs. When the source cannot be asked, counts as busy; the next step reconnects.
      */
     private long loadNow() {
         long source;
         try {
-            source = mover.othersCommandsOnSource();
+            source = mover.othersCommandsOnSource() - latency.commandsToFirst();
         } catch (IOException e) {
             source = lastSourceLoad + ScanPacer.BUSY_COMMANDS;
         }

@@ -37,6 +37,7 @@ public final class MigratingTask implements MigrationTaskHandle {
     private final SwitchClient destination;
     private final KeyMover mover;
     private final KeyScan scan;
+    private final LatencyProbe probe;
     private final SyncWorker syncWorker;
     private volatile MigrationState state = MigrationState.PRE_CHECK;
     private volatile boolean stopped;
@@ -48,9 +49,12 @@ public final class MigratingTask implements MigrationTaskHandle {
      *     replaces: hold its commands from the start and switch again (PRESWITCH) without ever
      *     serving it locally, see {@link MigrationManager}
      * @param load     the number of commands this proxy has received so far, for the scan's pacing
+     * @param latencyTargetMicros migration_latency_target: the scan slows down when it adds more
+     *     than this to the clients' latency on the source or destination Redis (0: no pacing), see
+     *     {@link ScanPacer}
      */
     MigratingTask(MigrationTask identity, MigrationConfig config, Optional<String> password, MigrationStats stats,
-            Runnable onChange, boolean resume, LongSupplier load, MigrationClock clock) {
+            Runnable onChange, boolean resume, LongSupplier load, long latencyTargetMicros, MigrationClock clock) {
         this.identity = identity;
         this.config = config;
         this.stats = stats;
@@ -67,8 +71,9 @@ public final class MigratingTask implements MigrationTaskHandle {
         this.destination = new SwitchClient(identity, password);
         this.mover = new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), ranges, DATA_TIMEOUT,
                 MigrateHead.TIMEOUT_MILLIS, stats);
+        this.probe = new LatencyProbe(meta.srcNodeAddress(), meta.dstNodeAddress());
         this.scan = new KeyScan(identity, config, mover, stats, clock, () -> destination.send(SwitchCommand.PRESWITCH),
-                load);
+                load, probe, TimeUnit.MICROSECONDS.toNanos(latencyTargetMicros));
         this.syncWorker = new SyncWorker(identity, new KeyMover(meta.srcNodeAddress(), meta.dstNodeAddress(), ranges,
                 DATA_TIMEOUT, MigrateHead.TIMEOUT_MILLIS, stats), stats, clock);
     }
@@ -185,7 +190,12 @@ public final class MigratingTask implements MigrationTaskHandle {
             }
             if (switched) {
                 syncWorker.start();
-                scan.run(deadline, () -> stopped);
+                probe.start();
+                try {
+                    scan.run(deadline, () -> stopped);
+                } finally {
+                    probe.close();
+                }
                 syncWorker.finish();
             }
             if (stopped) {

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationManager implements ClusterMetaState.Migrations, UmctlCommands.MigrationHooks {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationManager.class);
+    /** The default of migration_latency_target (microseconds). */
+    public static final long DEFAULT_LATENCY_TARGET_MICROS = 1000;
 
     private final Optional<String> password;
     private final MigrationStats stats = new MigrationStats();
@@ -52,6 +54,7 @@ public final class MigrationManager implements ClusterMetaState.Migrations, Umct
     private volatile java.util.function.Predicate<String> flushPending = node -> false;
     private final List<MigratingTask> toStart = new ArrayList<>();
     private volatile LongSupplier load = () -> 0;
+    private volatile long latencyTargetMicros = DEFAULT_LATENCY_TARGET_MICROS;
 
     /**
      * @param onChange called when a task changes state (the topology shown to clients depends on it)
@@ -76,11 +79,19 @@ public final class MigrationManager implements ClusterMetaState.Migrations, Umct
     }
 
     /**
-     * The count of commands this proxy has received, which the scans read to pace themselves:
-     * unpaced while nobody is served, yielding to clients otherwise (see {@link ScanPacer}).
+     * The count of commands this proxy has received, which the scans read to pace themselves: at
+     * full speed while nobody is served, by the latency they add otherwise (see {@link ScanPacer}).
      */
     public void setLoadSignal(LongSupplier commandsReceived) {
         this.load = commandsReceived;
+    }
+
+    /**
+     * migration_latency_target in microseconds: the scans of later tasks slow down while the
+     * clients' latency on the Redis they share exceeds it (0: no pacing), see {@link ScanPacer}.
+     */
+    public void setLatencyTarget(long micros) {
+        this.latencyTargetMicros = micros;
     }
 
     /** Brings the task set in line with new metadata. Call {@link #startNew()} after publishing routes. */
@@ -99,7 +110,7 @@ public final class MigrationManager implements ClusterMetaState.Migrations, Umct
                 } else if (id.isMigrating()) {
                     boolean resume = switchedBefore(id, MigrationState.SCANNING);
                     MigratingTask t = new MigratingTask(id, config.migrationConfig(), password, stats, onChange,
-                            resume, load, MigrationClock.SYSTEM);
+                            resume, load, latencyTargetMicros, MigrationClock.SYSTEM);
                     next.put(id, t);
                     toStart.add(t);
                 } else if (switchedBefore(id, MigrationState.PRE_SWITCH)) {

@@ -12,6 +12,11 @@ public final class MigrationStats {
     public final LongAdder scanSteps = new LongAdder();
     public final LongAdder scanStepsPaced = new LongAdder();
     public final LongAdder scanPauseMicros = new LongAdder();
+    /** Pacing windows in which the clients' latency was over migration_latency_target. */
+    public final LongAdder scanWindowsOverTarget = new LongAdder();
+    /** Pacing windows with clients served and the latency measured, and the latency the copy added in them. */
+    public final LongAdder scanClientWindows = new LongAdder();
+    public final LongAdder scanAddedLatencyMicros = new LongAdder();
     public final LongAdder destinationUnconfirmed = new LongAdder();
     public final LongAdder movedKeys = new LongAdder();
     public final LongAdder movedBytes = new LongAdder();
@@ -38,6 +43,9 @@ public final class MigrationStats {
         m.put("migrating_scan_steps", scanSteps.sum());
         m.put("migrating_scan_steps_paced", scanStepsPaced.sum());
         m.put("migrating_scan_pause_ms", scanPauseMicros.sum() / 1000);
+        m.put("migrating_scan_windows_over_latency_target", scanWindowsOverTarget.sum());
+        m.put("migrating_scan_windows_with_clients", scanClientWindows.sum());
+        m.put("migrating_scan_added_latency_us", scanAddedLatencyMicros.sum());
         m.put("migrating_destination_unconfirmed", destinationUnconfirmed.sum());
         m.put("migrating_moved_keys", movedKeys.sum());
         m.put("migrating_moved_bytes", movedBytes.sum());

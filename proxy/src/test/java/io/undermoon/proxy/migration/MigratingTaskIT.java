@@ -88,7 +88,7 @@ class MigratingTaskIT {
     private MigratingTask newTask(long maxBlockingMillis) throws Exception {
         MigrationConfig config = new MigrationConfig(3600, maxBlockingMillis, 0, 16);
         return new MigratingTask(identity(), config, Optional.empty(), stats, () -> states.add(task.state()),
-                false, () -> 0, MigrationClock.SYSTEM);
+                false, () -> 0, 1000, MigrationClock.SYSTEM);
     }
 
     private int fillSource() throws Exception {
