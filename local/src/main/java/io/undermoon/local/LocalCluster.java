@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
-    /** How to start a child JVM of the undermoon programs. */
-    public record Runtime(String java, String classpath, List<String> jvmOptions) {
+    /**
+     * How to start a child JVM of the undermoon programs. {@code mainClass} is the launcher's entry
+     * point: declared in the built jar's manifest ({@link #ofRepository}), or, for the current class
+     * path, by the {@link ProgramEntry} the cli module declares (null here, looked up at start).
+     */
+    public record Runtime(String java, String classpath, List<String> jvmOptions, String mainClass) {
         private static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx512m",
                 "-XX:+IgnoreUnrecognizedVMOptions", "--enable-native-access=ALL-UNNAMED",
                 "-Dio.netty.leakDetection.level=disabled", "-Dio.netty.buffer.checkAccessible=false",
@@ -39,7 +46,7 @@ public final class LocalCluster implements AutoCloseable {
 
         /** The JVM and classpath of the current process. */
         public static Runtime current() {
-            return new Runtime(currentJava(), System.getProperty("java.class.path"), OPTIONS);
+            return new Runtime(currentJava(), System.getProperty("java.class.path"), OPTIONS, null);
         }
 
         /** The current JVM running the built command-line jar ({@code cli/target/undermoon.jar}) of a checkout. */
@@ -48,7 +55,21 @@ public final class LocalCluster implements AutoCloseable {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException("build the project first: " + jar + " is missing");
             }
-            return new Runtime(currentJava(), jar.toString(), OPTIONS);
+            try (JarFile f = new JarFile(jar.toFile())) {
+                Manifest m = f.getManifest();
+                String main = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+                if (main == null || main.isBlank()) {
+                    throw new IllegalStateException(jar + " declares no Main-Class in its manifest");
+                }
+                return new Runtime(currentJava(), jar.toString(), OPTIONS, main);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + jar, e);
+            }
+        }
+
+        /** The entry point's class name: the jar's, or the one declared on the current class path. */
+        String entryPoint() {
+            return mainClass != null ? mainClass : ProgramEntry.declared().mainClass().getName();
         }
 
         private static String currentJava() {
@@ -268,26 +289,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The proxies that serve the cluster with every slot covered. */
     public List<ProxyNode> servingProxies(String name) {
-        List<ProxyNode> out = new ArrayList<>();
-        for (ProxyNode p : proxies) {
-            if (!p.process().isAlive()) {
-                continue;
-            }
-            try {
-                RespReply list = RespCheck.call(p.address(), "UMCTL", "LISTCLUSTER");
-                if (!(list instanceof RespReply.Array l) || l.items().isEmpty() || !name.equals(l.items().get(0).text())) {
-                    continue;
-                }
-                String info = RespCheck.call(p.address(), "CLUSTER", "INFO").text();
-                if (info != null && info.contains("cluster_state:ok")
-                        && RespCheck.call(p.address(), "UMCTL", "READY") instanceof RespReply.Int ready && ready.value() == 1) {
-                    out.add(p);
-                }
-            } catch (IOException e) {
-                // not answering: not serving
-            }
-        }
-        return out;
+        return RespCheck.serving(proxies, name);
     }
 
     private boolean brokerUp(String broker) {

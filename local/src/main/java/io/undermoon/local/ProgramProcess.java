@@ -27,14 +27,14 @@ public final class ProgramProcess {
         this.log = log;
     }
 
-    /** A child JVM running the launcher's entry point ({@link ProgramEntry}) {@code <program>} with the given settings. */
+    /** A child JVM running the launcher's entry point (the runtime's, see {@link LocalCluster.Runtime}) {@code <program>} with the given settings. */
     static ProgramProcess of(String name, LocalCluster.Runtime runtime, String program, Map<String, String> env, Path logDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(runtime.java());
         cmd.addAll(runtime.jvmOptions());
         cmd.add("-cp");
         cmd.add(runtime.classpath());
-        cmd.add(ProgramEntry.declared().mainClass().getName());
+        cmd.add(runtime.entryPoint());
         cmd.add(program);
         return new ProgramProcess(name, cmd, env, logDir.resolve(name + ".log"));
     }
