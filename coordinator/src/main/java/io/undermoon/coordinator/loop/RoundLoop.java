@@ -111,6 +111,9 @@ public final class RoundLoop implements AutoCloseable {
                 }
                 problems = List.of(new RoundError("round", "unexpected failure: " + e));
             }
+            if (stopped) {
+                break; // a round cut short by close(): its "interrupted" problems are not problems
+            }
             lastRoundNanos = nanoTime.getAsLong() - start;
             lastErrorCount = problems.size();
             errors.round(problems);

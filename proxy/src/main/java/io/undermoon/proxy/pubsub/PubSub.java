@@ -108,11 +108,8 @@ public final class PubSub {
                     c.complete(notSubscribed(s, c));
                     return;
                 }
-                if (s.isHead(c)) {
-                    s.setBlocked(c, false);
+                if (s.runAloneWhenHead(c)) {
                     deferred(s, c);
-                } else {
-                    s.setBlocked(c, true);
                 }
             }
         }

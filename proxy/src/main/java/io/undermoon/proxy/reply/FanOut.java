@@ -12,65 +12,28 @@ import java.nio.charset.StandardCharsets;
  * (FLUSHALL, SCRIPT LOAD), the sum (DBSIZE) or the concatenation (KEYS). An error from any
  * backend is the answer.
  */
-public final class FanOut {
-    private final ReplyTarget parent;
+public final class FanOut extends Gather {
     private final CommandKind kind;
-    private final ByteBuf[] replies;
-    private final ByteBufAllocator alloc;
-    private int missing;
 
     public FanOut(ReplyTarget parent, CommandKind kind, int parts, ByteBufAllocator alloc) {
-        this.parent = parent;
+        super(parent, parts, alloc);
         this.kind = kind;
-        this.replies = new ByteBuf[parts];
-        this.alloc = alloc;
-        this.missing = parts;
     }
 
-    public ReplyTarget part(int i) {
-        return new ReplyTarget() {
-            @Override
-            public void complete(ByteBuf reply) {
-                replies[i] = reply;
-                if (--missing == 0) {
-                    finish();
-                }
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return parent.isCancelled();
-            }
+    @Override
+    protected ByteBuf combine() {
+        return switch (kind) {
+            case FANOUT_SUM -> sum();
+            case FANOUT_CONCAT -> concat();
+            default -> replies[0].retain();
         };
-    }
-
-    private void finish() {
-        ByteBuf result = null;
-        try {
-            for (ByteBuf r : replies) {
-                if (r.getByte(r.readerIndex()) == '-') {
-                    result = r.retain();
-                    return;
-                }
-            }
-            result = switch (kind) {
-                case FANOUT_SUM -> sum();
-                case FANOUT_CONCAT -> concat();
-                default -> replies[0].retain();
-            };
-        } finally {
-            for (ByteBuf r : replies) {
-                r.release();
-            }
-            parent.complete(result);
-        }
     }
 
     private ByteBuf sum() {
         long total = 0;
         for (ByteBuf r : replies) {
             if (r.getByte(r.readerIndex()) != ':') {
-                return Replies.error(alloc, "ERR unexpected reply from a backend: " + firstLine(r));
+                throw new IllegalStateException(firstLine(r));
             }
             total += Long.parseLong(firstLine(r).substring(1));
         }
@@ -84,7 +47,7 @@ public final class FanOut {
             String header = firstLine(r);
             if (!header.startsWith("*")) {
                 out.release();
-                return Replies.error(alloc, "ERR unexpected reply from a backend: " + header);
+                throw new IllegalStateException(header);
             }
             long n = Long.parseLong(header.substring(1));
             if (n > 0) {

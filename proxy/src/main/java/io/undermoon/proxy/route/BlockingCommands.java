@@ -53,11 +53,8 @@ final class BlockingCommands {
         }
         c.markBlocking(timeout);
         // a blocked client sends nothing else: later commands wait, earlier ones finish first
-        if (s.isHead(c)) {
-            s.setBlocked(c, false);
+        if (s.runAloneWhenHead(c)) {
             send(s, c);
-        } else {
-            s.setBlocked(c, true);
         }
     }
 

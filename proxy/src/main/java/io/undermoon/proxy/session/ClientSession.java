@@ -304,6 +304,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return queue.peekFirst() == cmd;
     }
 
+    /**
+     * For a command that must run alone (blocking, EXEC, WATCH, (un)subscribe): nothing after it is
+     * read until it is answered. True when every earlier command is answered and it may run now;
+     * false when it waits, to be handed to {@code CommandDispatcher.dispatchDeferred} at its turn.
+     */
+    public boolean runAloneWhenHead(Command cmd) {
+        boolean head = isHead(cmd);
+        setBlocked(cmd, !head);
+        return head;
+    }
+
     /** Answer the remaining commands, then close (QUIT). */
     public void closeAfterReplies() {
         closing = true;

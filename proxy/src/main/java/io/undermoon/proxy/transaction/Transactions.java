@@ -146,11 +146,8 @@ public final class Transactions {
 
     /** Like a blocking command: sent once every earlier command is answered, and nothing later is read meanwhile. */
     private void deferUntilHead(ClientSession s, Command c) {
-        if (s.isHead(c)) {
-            s.setBlocked(c, false);
+        if (s.runAloneWhenHead(c)) {
             deferred(s, c);
-        } else {
-            s.setBlocked(c, true);
         }
     }
 

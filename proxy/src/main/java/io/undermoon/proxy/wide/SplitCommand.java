@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.undermoon.proxy.command.CommandSpec;
 import io.undermoon.proxy.command.KeyFinder;
+import io.undermoon.proxy.reply.Gather;
 import io.undermoon.proxy.reply.Replies;
 import io.undermoon.proxy.reply.ReplyTarget;
 import io.undermoon.proxy.route.Route;
@@ -140,65 +141,30 @@ final class SplitCommand {
     }
 
     /** Collects the replies of the parts and answers the whole command once all arrived. */
-    private static final class Merger {
-        private final Command whole;
+    private static final class Merger extends Gather {
         private final Merge merge;
         private final int nkeys;
-        private final ByteBuf[] replies;
         private final int[][] keysOf;
-        private final ByteBufAllocator alloc;
-        private int missing;
 
         Merger(Command whole, Merge merge, int nkeys, int parts, ByteBufAllocator alloc) {
-            this.whole = whole;
+            super(whole, parts, alloc);
             this.merge = merge;
             this.nkeys = nkeys;
-            this.replies = new ByteBuf[parts];
             this.keysOf = new int[parts][];
-            this.alloc = alloc;
-            this.missing = parts;
         }
 
         ReplyTarget part(int i, int[] keys) {
             keysOf[i] = keys;
-            return new ReplyTarget() {
-                @Override
-                public void complete(ByteBuf reply) {
-                    replies[i] = reply;
-                    if (--missing == 0) {
-                        finish();
-                    }
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return whole.isCancelled();
-                }
-            };
+            return part(i);
         }
 
-        private void finish() {
-            ByteBuf result = null;
-            try {
-                for (ByteBuf r : replies) {
-                    if (Parts.isError(r)) {
-                        result = r.retain();
-                        return;
-                    }
-                }
-                result = switch (merge) {
-                    case OK -> Replies.of(Replies.OK);
-                    case SUM -> sum();
-                    case ARRAY -> array();
-                };
-            } catch (RuntimeException e) {
-                result = Replies.error(alloc, "ERR unexpected reply from a backend: " + e.getMessage());
-            } finally {
-                for (ByteBuf r : replies) {
-                    r.release();
-                }
-                whole.complete(result);
-            }
+        @Override
+        protected ByteBuf combine() {
+            return switch (merge) {
+                case OK -> Replies.of(Replies.OK);
+                case SUM -> sum();
+                case ARRAY -> array();
+            };
         }
 
         private ByteBuf sum() {
