@@ -84,16 +84,11 @@ public final class ZstdCodec {
             return null;
         }
         int bound = (int) Math.min(Integer.MAX_VALUE - 64, Zstd.compressBound(len));
-        ByteBuf copy = null;
-        ByteBuf dst = alloc.directBuffer(bound);
+        ByteBuf copy = directCopyIfNeeded(src, off, len, alloc);
+        ByteBuf dst = null;
         try {
-            ByteBuffer in;
-            if (src.isDirect() && src.nioBufferCount() == 1) {
-                in = src.nioBuffer(off, len);
-            } else {
-                copy = alloc.directBuffer(len).writeBytes(src, off, len);
-                in = copy.nioBuffer(0, len);
-            }
+            dst = alloc.directBuffer(bound);
+            ByteBuffer in = copy == null ? src.nioBuffer(off, len) : copy.nioBuffer(0, len);
             int n = cctx.compressDirectByteBuffer(dst.nioBuffer(0, bound), 0, bound, in, 0, len);
             if (n >= len && !magic) {
                 dst.release();
@@ -102,7 +97,9 @@ public final class ZstdCodec {
             dst.writerIndex(n);
             return dst;
         } catch (RuntimeException | Error e) {
-            dst.release();
+            if (dst != null) {
+                dst.release();
+            }
             throw e;
         } finally {
             if (copy != null) {
@@ -122,16 +119,10 @@ public final class ZstdCodec {
         if (!hasMagic(src, off, len)) {
             return null;
         }
-        ByteBuf copy = null;
+        ByteBuf copy = directCopyIfNeeded(src, off, len, alloc);
         ByteBuf dst = null;
         try {
-            ByteBuffer in;
-            if (src.isDirect() && src.nioBufferCount() == 1) {
-                in = src.nioBuffer(off, len);
-            } else {
-                copy = alloc.directBuffer(len).writeBytes(src, off, len);
-                in = copy.nioBuffer(0, len);
-            }
+            ByteBuffer in = copy == null ? src.nioBuffer(off, len) : copy.nioBuffer(0, len);
             long declared = Zstd.getDirectByteBufferFrameContentSize(in, 0, len);
             if (declared > maxLen) {
                 throw new TooLargeException(maxLen);
@@ -194,5 +185,16 @@ public final class ZstdCodec {
                 copy.release();
             }
         }
+    }
+
+    /**
+     * zstd-jni reads direct memory only: null when the bytes already sit in one direct buffer (use
+     * {@code src.nioBuffer(off, len)}), else a direct copy of them that the caller releases.
+     */
+    private static ByteBuf directCopyIfNeeded(ByteBuf src, int off, int len, ByteBufAllocator alloc) {
+        if (src.isDirect() && src.nioBufferCount() == 1) {
+            return null;
+        }
+        return alloc.directBuffer(len).writeBytes(src, off, len);
     }
 }
