@@ -112,4 +112,36 @@ class ClusterPasswordIT {
             }
         }
     }
+
+    /**
+     * Proxy mode with a cluster password: a plain client that AUTHs with the cluster's password on
+     * one proxy reaches keys of every slot, the peer-owned ones forwarded to the owning proxy.
+     */
+    @Test
+    void proxyModeForwardsToPeersOfAClusterWithAPassword() throws Exception {
+        try (LocalCluster lc = LocalCluster.builder().proxies(4).hosts(2)
+                .proxyEnv("UNDERMOON_ACTIVE_REDIRECTION", "true")
+                .runtime(LocalCluster.Runtime.ofRepository(Repository.root())).start()) {
+            create(lc, "gamma", "gamma-pw");
+            lc.awaitServing("gamma", 4, Duration.ofSeconds(120));
+            LocalCluster.ProxyNode p = lc.servingProxies("gamma").get(0);
+            try (Jedis plain = new Jedis(hp(p), config("gamma-pw"))) {
+                lc.await("the proxy takes gamma's password", Duration.ofSeconds(30), () -> {
+                    try {
+                        return "OK".equals(plain.set("probe", "1"));
+                    } catch (JedisException e) {
+                        return false;
+                    }
+                });
+                for (int i = 0; i < 200; i++) { // 200 keys: both proxies' slots
+                    assertThat(plain.set("k" + i, "v" + i)).as("SET k%d", i).isEqualTo("OK");
+                }
+                for (int i = 0; i < 200; i++) {
+                    assertThat(plain.get("k" + i)).isEqualTo("v" + i);
+                }
+                assertThat(plain.mget("k1", "k2", "k3", "k150")).containsExactly("v1", "v2", "v3", "v150");
+                assertThat(plain.dbSize()).isEqualTo(201L);
+            }
+        }
+    }
 }

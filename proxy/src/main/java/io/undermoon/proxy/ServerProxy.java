@@ -148,8 +148,12 @@ public final class ServerProxy implements AutoCloseable {
             live.add(b.id());
         }
         Set<String> peers = new HashSet<>(table.peer().keySet());
+        String clusterPassword = table.config().password();
         for (LoopResources res : loops.values()) {
-            res.eventLoop().execute(() -> res.retainOnly(live, peers));
+            res.eventLoop().execute(() -> {
+                res.setClusterPassword(clusterPassword);
+                res.retainOnly(live, peers);
+            });
         }
     }
 

@@ -3,6 +3,8 @@ package io.undermoon.proxy.backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -10,6 +12,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.undermoon.model.Addresses;
 import io.undermoon.proxy.route.LocalBackend;
+import io.undermoon.resp.RespWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +63,8 @@ public final class LoopResources {
     private final Map<String, ArrayDeque<BackendConnection>> idleDedicated = new HashMap<>();
     private final Set<BackendConnection> busyDedicated = new HashSet<>();
     private final Map<String, BackendGroup> extraGroups = new HashMap<>();
+    private String clusterPassword = "";
+    private ByteBuf clusterAuth;
     private final Map<String, BackendGroup> redisGroups = new HashMap<>();
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushAll;
@@ -119,9 +124,25 @@ public final class LoopResources {
         return g;
     }
 
-    /** A group for a peer proxy (with our password's AUTH, when we have one). */
+    /** A group for a peer proxy (with the AUTH of {@link #peerAuth()}, when there is one). */
     public BackendGroup groupFor(String address) {
-        return extraGroups.computeIfAbsent(address, a -> newGroup(a, peerAuth));
+        return extraGroups.computeIfAbsent(address, a -> newGroup(a, peerAuth()));
+    }
+
+    /**
+     * The current cluster's password (empty for none). Peer proxies serve data commands of a
+     * cluster with a password only to a connection that gave it, so peers are reached with
+     * {@code AUTH <cluster password>}; a change retires the peer connections made with the old one.
+     */
+    public void setClusterPassword(String password) {
+        if (password.equals(clusterPassword)) {
+            return;
+        }
+        clusterPassword = password;
+        clusterAuth = password.isEmpty() ? null : Unpooled.unreleasableBuffer(
+                RespWriter.command(UnpooledByteBufAllocator.DEFAULT, "AUTH", password).asReadOnly());
+        extraGroups.values().forEach(BackendGroup::retire);
+        extraGroups.clear();
     }
 
     /** A group for a Redis that is not a local backend (a migration's source Redis): no AUTH. */
@@ -166,8 +187,8 @@ public final class LoopResources {
     public BackendConnection acquireHeld(String address, boolean peer) {
         BackendConnection c = acquireDedicated(address, 1);
         c.held = true;
-        if (peer && peerAuth != null) {
-            c.setInitCommand(peerAuth);
+        if (peer && peerAuth() != null) {
+            c.setInitCommand(peerAuth());
         }
         return c;
     }
@@ -181,9 +202,9 @@ public final class LoopResources {
         }
     }
 
-    /** The AUTH command sent first to peer proxies, or null without a password. */
+    /** The AUTH command sent first to peer proxies (the cluster's password, else ours), or null without one. */
     public ByteBuf peerAuth() {
-        return peerAuth;
+        return clusterAuth != null ? clusterAuth : peerAuth;
     }
 
     void releaseDedicated(BackendConnection c) {
