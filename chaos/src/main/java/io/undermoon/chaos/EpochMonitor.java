@@ -3,7 +3,6 @@ package io.undermoon.chaos;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntPredicate;
 
 /**
@@ -18,8 +17,7 @@ final class EpochMonitor implements AutoCloseable {
     private final EpochTracker tracker;
     private final IntPredicate running;
     private final RunClock clock;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final Thread thread;
+    private final Background background;
 
     /** {@code running} tells whether broker {@code i} (of {@link BrokerApi#addresses()}) is up and not frozen. */
     EpochMonitor(BrokerApi broker, EpochTracker tracker, IntPredicate running, RunClock clock) {
@@ -27,19 +25,19 @@ final class EpochMonitor implements AutoCloseable {
         this.tracker = tracker;
         this.running = running;
         this.clock = clock;
-        this.thread = Thread.ofPlatform().name("chaos-epoch-monitor").daemon().unstarted(this::loop);
+        this.background = new Background("chaos-epoch-monitor", this::loop);
     }
 
     void start() {
-        thread.start();
+        background.start();
     }
 
     private void loop() {
         List<String> addresses = broker.addresses();
-        while (!stop.get()) {
+        while (!background.stopping()) {
             long started = clock.now();
             try {
-                for (int i = 0; i < addresses.size() && !stop.get(); i++) {
+                for (int i = 0; i < addresses.size() && !background.stopping(); i++) {
                     if (running.test(i)) {
                         OptionalLong e = broker.epochOf(addresses.get(i), TIMEOUT);
                         if (e.isPresent()) {
@@ -60,12 +58,6 @@ final class EpochMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        stop.set(true);
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        background.close();
     }
 }

@@ -2,7 +2,6 @@ package io.undermoon.chaos;
 
 import io.undermoon.local.LocalCluster;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -22,20 +21,19 @@ final class ProxyReviver implements AutoCloseable {
     private final BrokerApi broker;
     private final ProcessFaults faults;
     private final Predicate<String> busy;
-    private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicInteger revived = new AtomicInteger();
-    private final Thread thread;
+    private final Background background;
 
     ProxyReviver(LocalCluster lc, BrokerApi broker, ProcessFaults faults, Predicate<String> busy) {
         this.lc = lc;
         this.broker = broker;
         this.faults = faults;
         this.busy = busy;
-        this.thread = Thread.ofPlatform().name("chaos-reviver").daemon().unstarted(this::loop);
+        this.background = new Background("chaos-reviver", this::loop);
     }
 
     void start() {
-        thread.start();
+        background.start();
     }
 
     /** Proxies re-registered by the reviver. */
@@ -44,7 +42,7 @@ final class ProxyReviver implements AutoCloseable {
     }
 
     private void loop() {
-        while (!stop.get()) {
+        while (!background.stopping()) {
             try {
                 Thread.sleep(INTERVAL_MILLIS);
                 reviveOnce();
@@ -74,12 +72,6 @@ final class ProxyReviver implements AutoCloseable {
 
     @Override
     public void close() {
-        stop.set(true);
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        background.close();
     }
 }

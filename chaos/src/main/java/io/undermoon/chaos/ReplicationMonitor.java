@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -35,8 +34,7 @@ final class ReplicationMonitor implements AutoCloseable {
     private final SingleCopyWindows windows;
     private final RunClock clock;
     private final Map<String, Jedis> connections = new HashMap<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final Thread thread;
+    private final Background background;
     private volatile List<String> names = List.of();
     private volatile boolean allReplicated;
     private volatile long polls;
@@ -46,11 +44,11 @@ final class ReplicationMonitor implements AutoCloseable {
         this.history = history;
         this.windows = windows;
         this.clock = clock;
-        this.thread = Thread.ofPlatform().name("chaos-replication-monitor").daemon().unstarted(this::loop);
+        this.background = new Background("chaos-replication-monitor", this::loop);
     }
 
     void start() {
-        thread.start();
+        background.start();
     }
 
     /** At the last poll, every master of every cluster had an online replica. */
@@ -63,7 +61,7 @@ final class ReplicationMonitor implements AutoCloseable {
     }
 
     private void loop() {
-        while (!stop.get()) {
+        while (!background.stopping()) {
             long started = clock.now();
             try {
                 pollOnce();
@@ -162,13 +160,7 @@ final class ReplicationMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        stop.set(true);
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        background.close();
         connections.values().forEach(Jedis::close);
         connections.clear();
     }
