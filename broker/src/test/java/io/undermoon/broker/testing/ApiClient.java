@@ -102,9 +102,14 @@ public final class ApiClient implements AutoCloseable {
         return send(b);
     }
 
+    /**
+     * A raw body, sent as curl sends a large one: with {@code Expect: 100-continue}, so that a body
+     * the broker refuses by its Content-Length is never sent. (Without it the client may still be
+     * writing when the broker answers 413 and closes, and the reset can swallow the answer.)
+     */
     public Reply sendBytes(String method, String path, byte[] body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+                .expectContinue(true).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
