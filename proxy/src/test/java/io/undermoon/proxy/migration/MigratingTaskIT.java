@@ -146,7 +146,8 @@ class MigratingTaskIT {
         task = newTask(300);
         assertThat(task.serveLocally()).isTrue(); // a command that takes long
         task.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> stats.blockingTimeouts.sum() >= 1);
+        // the counter moves just before the state goes back to PRE_CHECK: wait for both
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats.blockingTimeouts.sum() >= 1 && states.size() >= 2);
         assertThat(states).startsWith(MigrationState.PRE_BLOCKING, MigrationState.PRE_CHECK);
         assertThat(task.state()).isIn(MigrationState.PRE_CHECK, MigrationState.PRE_BLOCKING);
         task.done();
