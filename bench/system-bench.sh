@@ -7,6 +7,7 @@
 #   bench/system-bench.sh detection-load [seconds]  redis-benchmark against the cluster: no proxy may be failed over
 # UNDERMOON_BENCH_SYSTEM=<checkout> measures the system built in another checkout (its cli/target/undermoon.jar)
 # with this checkout's bench; UNDERMOON_BENCH_JAVA_OPTS adds JVM options, e.g. -Dfailover.logs=/tmp/logs
+# UNDERMOON_BENCH_LOG_LEVEL (WARN) is the log level of every program the bench starts
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
@@ -31,5 +32,5 @@ esac
 ulimit -n 65536 || true
 cd "${UNDERMOON_BENCH_SYSTEM:-$root}"
 # shellcheck disable=SC2086
-UNDERMOON_LOG_LEVEL=WARN exec java -Xmx2g ${UNDERMOON_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
+UNDERMOON_LOG_LEVEL=${UNDERMOON_BENCH_LOG_LEVEL:-WARN} exec java -Xmx2g ${UNDERMOON_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
   -cp "$cp" "$main" "$@"

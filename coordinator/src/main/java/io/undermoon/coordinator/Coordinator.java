@@ -14,6 +14,7 @@ import io.undermoon.coordinator.metrics.CoordinatorMetrics;
 import io.undermoon.coordinator.proxy.ProxyClientPool;
 import io.undermoon.coordinator.proxy.ProxyConnection;
 import io.undermoon.coordinator.round.DetectionRound;
+import io.undermoon.coordinator.round.EpochWatchRound;
 import io.undermoon.coordinator.round.FailoverRound;
 import io.undermoon.coordinator.round.MetaSyncRound;
 import io.undermoon.coordinator.round.MigrationSyncRound;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Beyond the reference's fixed 1-second pause, the loops pause for their configured intervals,
  * and a reported failure wakes the failover loop and a failover wakes the metadata sync loop, so a
- * dead proxy is replaced about one detection interval after it stops answering.
+ * dead proxy is replaced about one detection interval after it stops answering; a change of the
+ * broker's global epoch (read every {@code epoch_watch_interval_ms}) wakes the metadata sync and
+ * migration loops, so a scale-out or a committed migration reaches the proxies at once.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -94,6 +97,12 @@ public final class Coordinator implements AutoCloseable {
         all.add(detection);
         all.add(sync);
         all.add(migration);
+        if (!config.epochWatchInterval().isZero()) {
+            all.add(loop("epoch", new EpochWatchRound(broker, () -> {
+                sync.wake();
+                migration.wake();
+            }), config.epochWatchInterval(), pacer));
+        }
         all.add(replica);
         if (failover != null) {
             all.add(failover);

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param migrationInterval   pause after each migration-sync round (ours)
  * @param failoverInterval    pause after each failover round (ours)
  * @param replicaStatusInterval pause after each replica state round (ours)
+ * @param epochWatchInterval  how often the broker's global epoch is read; a change wakes the metadata sync
+ *                            and migration loops at once (ours; zero: no watch, the loops keep their pace)
  * @param pingTimeout         connect and PING timeout of one detection attempt (ours)
  * @param pingAttempts        failed PING attempts before a proxy is reported (ours; the reference's 3)
  * @param brokerTimeout       connect and whole-request timeout of one broker HTTP call (ours)
@@ -47,6 +49,7 @@ public record CoordinatorConfig(
         Duration migrationInterval,
         Duration failoverInterval,
         Duration replicaStatusInterval,
+        Duration epochWatchInterval,
         Duration pingTimeout,
         int pingAttempts,
         Duration brokerTimeout,
@@ -56,6 +59,9 @@ public record CoordinatorConfig(
     public static final String DEFAULT_ADDRESS = "127.0.0.1:6699";
     public static final String DEFAULT_BROKER = "127.0.0.1:7799";
     public static final long DEFAULT_LOOP_INTERVAL_MS = 300;
+    /** The migration loop's default pause: a finished task waits at most this long for its commit. */
+    public static final long DEFAULT_MIGRATION_INTERVAL_MS = 100;
+    public static final long DEFAULT_EPOCH_WATCH_INTERVAL_MS = 50;
     public static final long DEFAULT_PING_TIMEOUT_MS = 300;
     public static final int DEFAULT_PING_ATTEMPTS = 3;
     public static final long DEFAULT_BROKER_TIMEOUT_MS = 3000;
@@ -71,6 +77,9 @@ public record CoordinatorConfig(
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts and intervals must be positive");
             }
+        }
+        if (epochWatchInterval.isNegative()) {
+            throw new IllegalArgumentException("epoch_watch_interval_ms must not be negative");
         }
         if (adminSessionTimeout.isNegative()) {
             throw new IllegalArgumentException("admin_session_timeout must not be negative");
@@ -113,9 +122,11 @@ public record CoordinatorConfig(
                 src.getBoolean("disable_failover", false),
                 src.getMillis("detection_interval_ms", loopMs, 1),
                 src.getMillis("sync_interval_ms", loopMs, 1),
-                src.getMillis("migration_interval_ms", loopMs, 1),
+                src.getMillis("migration_interval_ms",
+                        src.has("loop_interval_ms") ? loopMs : Math.min(loopMs, DEFAULT_MIGRATION_INTERVAL_MS), 1),
                 src.getMillis("failover_interval_ms", loopMs, 1),
                 src.getMillis("replica_status_interval_ms", loopMs, 1),
+                src.getMillis("epoch_watch_interval_ms", DEFAULT_EPOCH_WATCH_INTERVAL_MS, 0),
                 src.getMillis("ping_timeout_ms", DEFAULT_PING_TIMEOUT_MS, 1),
                 src.getInt("ping_attempts", DEFAULT_PING_ATTEMPTS, 1),
                 src.getMillis("broker_timeout_ms", DEFAULT_BROKER_TIMEOUT_MS, 1),
@@ -179,7 +190,7 @@ public record CoordinatorConfig(
     public CoordinatorConfig withBrokerAddresses(List<String> brokers) {
         return new CoordinatorConfig(address, brokers, reporterId, threadNumber, proxyTimeout, enableCompression,
                 disableFailover, detectionInterval, syncInterval, migrationInterval, failoverInterval, replicaStatusInterval,
-                pingTimeout, pingAttempts, brokerTimeout, adminSessionTimeout, metricsAddress);
+                epochWatchInterval, pingTimeout, pingAttempts, brokerTimeout, adminSessionTimeout, metricsAddress);
     }
 
     @Override
@@ -188,7 +199,7 @@ public record CoordinatorConfig(
                 + reporterId + ", proxy_timeout=" + proxyTimeout.toSeconds() + "s, enable_compression=" + enableCompression
                 + ", disable_failover=" + disableFailover + ", intervals(ms) detection=" + detectionInterval.toMillis()
                 + " sync=" + syncInterval.toMillis() + " migration=" + migrationInterval.toMillis() + " failover="
-                + failoverInterval.toMillis() + " replica_status=" + replicaStatusInterval.toMillis() + ", ping_timeout_ms=" + pingTimeout.toMillis() + ", ping_attempts="
+                + failoverInterval.toMillis() + " replica_status=" + replicaStatusInterval.toMillis() + " epoch_watch=" + epochWatchInterval.toMillis() + ", ping_timeout_ms=" + pingTimeout.toMillis() + ", ping_attempts="
                 + pingAttempts + ", broker_timeout_ms=" + brokerTimeout.toMillis()
                 + (metricsAddress.isEmpty() ? "" : ", metrics_address=" + metricsAddress) + "]";
     }

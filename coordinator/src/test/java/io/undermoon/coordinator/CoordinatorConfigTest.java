@@ -33,8 +33,9 @@ class CoordinatorConfigTest {
         assertThat(c.disableFailover()).isFalse();
         assertThat(c.detectionInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.syncInterval()).isEqualTo(Duration.ofMillis(300));
-        assertThat(c.migrationInterval()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.migrationInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.failoverInterval()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.epochWatchInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(c.pingTimeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.pingAttempts()).isEqualTo(3);
         assertThat(c.brokerTimeout()).isEqualTo(Duration.ofMillis(3000));
@@ -75,10 +76,19 @@ class CoordinatorConfigTest {
         assertThat(c.detectionInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.syncInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.failoverInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.migrationInterval()).as("loop_interval_ms set: every loop follows it").isEqualTo(Duration.ofSeconds(1));
         assertThat(c.pingTimeout()).isEqualTo(Duration.ofMillis(200));
         assertThat(c.pingAttempts()).isEqualTo(5);
         assertThat(c.brokerTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.adminSessionTimeout()).isZero();
+    }
+
+    @Test
+    void theEpochWatchCanBeTurnedOffButNotNegative() throws ConfigException {
+        assertThat(of(Map.of("epoch_watch_interval_ms", 0L)).epochWatchInterval()).isZero();
+        assertThat(of(Map.of("epoch_watch_interval_ms", 20L)).epochWatchInterval()).isEqualTo(Duration.ofMillis(20));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> of(Map.of("epoch_watch_interval_ms", -1L)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("epoch_watch_interval_ms");
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class MigrationBench {
         Map<String, String> o = new java.util.HashMap<>(Map.of("--keys", "500000", "--value-size", "512", "--limit", "2",
                 "--scan-count", "", "--scan-interval", "", "--clients", "8", "--official", "true", "--settle", "10", "--pin", "false",
                 "--shrink", "false"));
+        o.put("--trace", "false");
         o.put("--rate", "0");
         o.put("--latency-target", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -58,6 +59,7 @@ public final class MigrationBench {
             builder.proxyEnv("UNDERMOON_MIGRATION_LATENCY_TARGET", o.get("--latency-target"));
             System.out.println("migration_latency_target " + o.get("--latency-target") + " µs");
         }
+        trace = Boolean.parseBoolean(o.get("--trace"));
         if (rate > 0) {
             System.out.printf("client load capped at %d ops/s%n", rate);
         }
@@ -89,6 +91,15 @@ public final class MigrationBench {
                     // the window after the scale-out is the "before" of the scale-in
                     scale(lc, load, 8, 4, after[0], after[1], settleMillis, clients);
                 }
+            }
+            if (trace) {
+                java.nio.file.Path keep = java.nio.file.Files.createTempDirectory("undermoon-migration-logs-");
+                try (var files = java.nio.file.Files.list(lc.logDir())) {
+                    for (java.nio.file.Path f : files.toList()) {
+                        java.nio.file.Files.copy(f, keep.resolve(f.getFileName()));
+                    }
+                }
+                System.out.println("logs of every program kept in " + keep);
             }
             try (JedisCluster jc = ClusterProbe.client(lc, 5000, 10)) {
                 long missing = 0;
@@ -122,15 +133,28 @@ public final class MigrationBench {
         long over0 = counter(lc, "migrating_scan_windows_over_latency_target");
         long cw0 = counter(lc, "migrating_scan_windows_with_clients");
         long added0 = counter(lc, "migrating_scan_added_latency_us");
+        java.util.Map<String, Long> paths0 = new java.util.HashMap<>();
+        for (String name : PATH_COUNTERS) {
+            paths0.put(name, counter(lc, name));
+        }
+        long movedReplies0 = info(lc, "moved_replies");
         long migStart = load.elapsedMillis();
         long m0 = System.nanoTime();
+        Thread tracer = trace ? Thread.ofPlatform().daemon().start(() -> traceProgress(lc, m0)) : null;
         var auto = lc.http("POST", "/api/v3/clusters/migrations/auto/mycluster/" + to, null);
         long afterAuto = System.nanoTime();
+        if (trace) {
+            System.out.printf("the auto call returned after %.0f ms%n", (afterAuto - m0) / 1e6);
+        }
         if (auto.statusCode() != 200) {
             throw new IllegalStateException("auto-scale failed: HTTP " + auto.statusCode() + " " + auto.body());
         }
         lc.await("the migration to finish", Duration.ofMinutes(30), () -> done(lc, to));
         long m1 = System.nanoTime();
+        if (tracer != null) {
+            tracer.interrupt();
+            tracer.join();
+        }
         long migEnd = load.elapsedMillis();
         Thread.sleep(settleMillis + 1000);
         long afterEnd = load.elapsedMillis();
@@ -154,6 +178,15 @@ public final class MigrationBench {
             }
         }
         System.out.println(timeline);
+        System.out.printf("client latency p50 p90 p99 p99.9 (µs): before %s; during %s; after %s%n",
+                load.latencyPercentiles(beforeStart, beforeEnd), load.latencyPercentiles(migStart, migEnd),
+                load.latencyPercentiles(migEnd + 1000, afterEnd));
+        StringBuilder paths = new StringBuilder("the clients' commands on moving keys (all proxies):");
+        for (String name : PATH_COUNTERS) {
+            paths.append(' ').append(name).append(' ').append(counter(lc, name) - paths0.get(name));
+        }
+        paths.append(" MOVED ").append(info(lc, "moved_replies") - movedReplies0);
+        System.out.println(paths);
         System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all, %d windows of 100 ms over the latency target%n",
                 counter(lc, "migrating_scan_steps") - steps0, counter(lc, "migrating_scan_steps_paced") - paced0,
                 counter(lc, "migrating_scan_pause_ms") - pause0,
@@ -163,6 +196,34 @@ public final class MigrationBench {
                 cw, cw == 0 ? 0.0 : (double) (counter(lc, "migrating_scan_added_latency_us") - added0) / cw);
         return new long[] {migEnd + 1000, afterEnd};
     }
+
+    private static boolean trace;
+
+    /**
+     * --trace: every 100 ms, the keys moved so far by every proxy (the copy's progress), printed
+     * when interrupted as "ms since the auto call: keys moved in the last 100 ms".
+     */
+    private static void traceProgress(LocalCluster lc, long m0) {
+        StringBuilder out = new StringBuilder("keys moved per 100 ms since the auto call (ms:keys):");
+        try {
+            long last = counter(lc, "migrating_moved_keys");
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(100);
+                long now = counter(lc, "migrating_moved_keys");
+                out.append(String.format(" %d:%d", (System.nanoTime() - m0) / 1_000_000, now - last));
+                last = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            out.append(" (").append(e).append(')');
+        }
+        System.out.println(out);
+    }
+
+    private static final List<String> PATH_COUNTERS = List.of("migrating_held_commands", "importing_source_reads",
+            "importing_source_reads_served", "importing_blind_sets", "importing_pulls", "importing_pulls_moving_keys",
+            "importing_umsync_sent", "migrating_umsync_received", "migrating_moved_keys");
 
     private static boolean done(LocalCluster lc, int nodes) {
         try {
@@ -207,6 +268,19 @@ public final class MigrationBench {
             System.out.printf("pinned %s (%s) and its Redis to core %d%n", p.address(),
                     serving.contains(p) ? "serving before the scale-out" : "added by the scale-out", cpu);
         }
+    }
+
+    /** The sum of one INFO field over every proxy. */
+    private static long info(LocalCluster lc, String name) throws Exception {
+        long n = 0;
+        for (LocalCluster.ProxyNode p : lc.proxies()) {
+            for (String line : String.valueOf(Resp.command(p.address(), "INFO")).split("\r?\n")) {
+                if (line.startsWith(name + ":")) {
+                    n += Long.parseLong(line.substring(name.length() + 1).trim());
+                }
+            }
+        }
+        return n;
     }
 
     /** The sum of one UMCTL STATS counter over every proxy. */

@@ -14,7 +14,11 @@ import redis.clients.jedis.JedisCluster;
  * of the loaded set through a cluster client, counting completed operations per second.
  */
 final class Throughput implements AutoCloseable {
-    private final AtomicLongArray perSecond = new AtomicLongArray(3600);
+    private static final int SECONDS = 3600;
+    /** Latency buckets per second: four per octave of microseconds, up to 2^16 µs (65 ms) and above. */
+    private static final int BUCKETS = 68;
+    private final AtomicLongArray perSecond = new AtomicLongArray(SECONDS);
+    private final AtomicLongArray latency = new AtomicLongArray(SECONDS * BUCKETS);
     private final AtomicLong errors = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
@@ -47,6 +51,7 @@ final class Throughput implements AutoCloseable {
                             }
                         }
                         byte[] k = KeyLoader.key((long) (rnd.nextDouble() * keys)).getBytes();
+                        long t0 = System.nanoTime();
                         try {
                             if ((n & 1) == 0) {
                                 jc.get(k);
@@ -54,8 +59,9 @@ final class Throughput implements AutoCloseable {
                                 jc.set(k, value);
                             }
                             int sec = (int) ((System.currentTimeMillis() - startMillis) / 1000);
-                            if (sec < perSecond.length()) {
+                            if (sec < SECONDS) {
                                 perSecond.incrementAndGet(sec);
+                                latency.incrementAndGet(sec * BUCKETS + bucket((System.nanoTime() - t0) / 1000));
                             }
                         } catch (RuntimeException e) {
                             errors.incrementAndGet();
@@ -82,6 +88,53 @@ final class Throughput implements AutoCloseable {
             sum += perSecond.get(s);
         }
         return (double) sum / (to - from);
+    }
+
+    private static int bucket(long micros) {
+        if (micros < 1) {
+            return 0;
+        }
+        double octaves = Math.log(micros) / Math.log(2);
+        return (int) Math.min(BUCKETS - 1, Math.floor(octaves * 4));
+    }
+
+    /** The upper bound in µs of a bucket. */
+    private static double bucketMicros(int b) {
+        return Math.pow(2, (b + 1) / 4.0);
+    }
+
+    /**
+     * Latency percentiles (µs, the upper bound of a bucket of a fourth of an octave) of the
+     * operations completed in [fromMillis, toMillis), in whole seconds, as "p50 p90 p99 p99.9".
+     */
+    String latencyPercentiles(long fromMillis, long toMillis) {
+        int from = (int) Math.ceil(fromMillis / 1000.0);
+        int to = (int) Math.min(SECONDS, toMillis / 1000);
+        long[] sum = new long[BUCKETS];
+        long n = 0;
+        for (int s = from; s < to; s++) {
+            for (int b = 0; b < BUCKETS; b++) {
+                long c = latency.get(s * BUCKETS + b);
+                sum[b] += c;
+                n += c;
+            }
+        }
+        if (n == 0) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder();
+        for (double q : new double[] {0.5, 0.9, 0.99, 0.999}) {
+            long want = (long) Math.ceil(q * n);
+            long seen = 0;
+            for (int b = 0; b < BUCKETS; b++) {
+                seen += sum[b];
+                if (seen >= want) {
+                    out.append(out.length() == 0 ? "" : " ").append(String.format("%.0f", bucketMicros(b)));
+                    break;
+                }
+            }
+        }
+        return out.toString();
     }
 
     long errors() {

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * @param defaultClusterConfig     config given to new clusters
  * @param maxBodySize              largest accepted request body, bytes (ours)
  * @param proxyEpochTimeout        connect and command timeout of {@code UMCTL GETEPOCH} (ours; reference 1 s)
- * @param autoScalePollInterval    period of the auto-scale epoch poll (ours; reference 1 s)
+ * @param autoScalePollInterval    longest pause between auto-scale epoch polls, which start at 20 ms and double (ours; reference 1 s, fixed)
  * @param autoScaleMaxFailedAttempts polls with an unreachable proxy before {@code PROXY_NOT_SYNC} (reference 30)
  * @param autoScaleTimeout         upper bound of the whole auto-scale wait (ours; the reference has none)
  * @param replicaPushTimeout       timeout of one replica push (ours)

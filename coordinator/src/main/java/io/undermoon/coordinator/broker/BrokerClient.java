@@ -32,6 +32,9 @@ public interface BrokerClient extends AutoCloseable {
     /** {@code GET /failures}: proxies reported by at least the quorum within the TTL. */
     List<String> failures() throws BrokerCallException;
 
+    /** Ours: {@code GET /epoch}: the global epoch, which every metadata change raises. */
+    long globalEpoch() throws BrokerCallException;
+
     /** {@code GET /proxies/failed/addresses}. */
     List<String> failedProxies() throws BrokerCallException;
 

@@ -122,6 +122,12 @@ public final class HttpBrokerClient implements BrokerClient {
     }
 
     @Override
+    public long globalEpoch() throws BrokerCallException {
+        Reply r = get("/epoch");
+        return r.parse(Long.class);
+    }
+
+    @Override
     public List<String> failedProxies() throws BrokerCallException {
         return get("/proxies/failed/addresses").parse(AddressesResponse.class).addresses();
     }

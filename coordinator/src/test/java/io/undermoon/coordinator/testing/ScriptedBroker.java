@@ -31,6 +31,8 @@ public final class ScriptedBroker implements BrokerClient {
     public BrokerCallException failoverError;
     /** Answer to a commit; null means success. */
     public BrokerCallException commitError;
+    public volatile long epoch;
+    public volatile BrokerCallException epochError;
     /** Replacement returned by a failover, by failed address. */
     public final Map<String, ProxyView> replacements = new LinkedHashMap<>();
 
@@ -75,6 +77,15 @@ public final class ScriptedBroker implements BrokerClient {
         if (reportError != null) {
             throw reportError;
         }
+    }
+
+    @Override
+    public long globalEpoch() throws BrokerCallException {
+        record("epoch");
+        if (epochError != null) {
+            throw epochError;
+        }
+        return epoch;
     }
 
     @Override
