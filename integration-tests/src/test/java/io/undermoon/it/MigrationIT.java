@@ -1,6 +1,7 @@
 package io.undermoon.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.undermoon.model.SlotHash;
@@ -207,6 +208,16 @@ class MigrationIT {
         throw new AssertionError("no statistic " + name);
     }
 
+    /** How many MULTI a Redis has run ({@code INFO commandstats}). */
+    private static long multiCalls(Jedis redis) {
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_multi:calls=")) {
+                return Long.parseLong(line.substring("cmdstat_multi:calls=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     @Test
     void readsAreAnsweredFromTheSourceUntilAWriteMovesTheKey() throws Exception {
         try (TwoProxyCluster c = TwoProxyCluster.start()) {
@@ -221,6 +232,12 @@ class MigrationIT {
                         redis1.rpush(k + ":{l}", "a", "b");
                     }
                 }
+                String list = "wl:0";
+                for (int i = 1; SlotHash.slot(list) < 4096 || SlotHash.slot(list) > 8191; i++) {
+                    list = "wl:" + i;
+                }
+                redis1.rpush(list, "a", "b");
+                String listKey = list;
                 // a scan too slow to reach these keys during the test (1 key per 10 s)
                 startMigration(c, " CONFIG migration_scan_count 1 migration_scan_interval 10000000");
                 // switched: the destination answers instead of sending clients back with MOVED
@@ -233,6 +250,24 @@ class MigrationIT {
                     assertThat(p2.strlen(k)).isEqualTo(redis1.strlen(k));
                     assertThat(p2.exists("r:absent:" + k)).isFalse();
                     assertThat(stat(c.proxy2.port(), "importing_source_reads_served")).isEqualTo(before + 2);
+                    // GET goes to the source alone (no MULTI/EXISTS/EXEC): a value or WRONGTYPE is the
+                    // answer there; its nil means "not there", and the GET runs here
+                    long multis = multiCalls(redis1);
+                    assertThat(p2.get(k)).isEqualTo(redis1.get(k));
+                    assertThat(multiCalls(redis1) - multis).as("GET read without a transaction").isZero();
+                    before++;
+                    assertThatThrownBy(() -> p2.get(listKey)).hasMessageContaining("WRONGTYPE");
+                    assertThat(stat(c.proxy2.port(), "importing_source_reads_served")).isEqualTo(before + 3);
+                    assertThat(redis1.exists(listKey)).as("read, not moved").isTrue();
+                    assertThat(p2.get("r:absent:" + k)).isNull();
+                    assertThat(stat(c.proxy2.port(), "importing_source_reads_served")).isEqualTo(before + 3);
+                    try (Jedis redis2 = new Jedis("127.0.0.1", c.redis2.port())) {
+                        String only = keys.get(8);
+                        redis1.del(only); // as if moved: the destination alone has it
+                        redis2.set(only, "moved");
+                        assertThat(p2.get(only)).isEqualTo("moved");
+                        assertThat(stat(c.proxy2.port(), "importing_source_reads_served")).isEqualTo(before + 3);
+                    }
                     // read from the source, not moved: the source still has it
                     assertThat(redis1.exists(k)).isTrue();
                     // a write pulls the key first; reads then come from the destination

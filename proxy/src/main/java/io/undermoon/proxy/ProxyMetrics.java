@@ -34,7 +34,7 @@ public final class ProxyMetrics implements AutoCloseable {
         gauge(registry, "undermoon_proxy_epoch", "Epoch of the cluster metadata", () -> proxy.meta().table().epoch());
         gauge(registry, "undermoon_proxy_covered_slots", "Slots with an owner in the metadata", () -> proxy.meta().table().coveredSlots());
         counter(registry, "undermoon_migration_moved_keys", "Keys copied to an importing proxy", () -> migration.movedKeys.sum());
-        counter(registry, "undermoon_migration_moved_bytes", "Bytes of DUMP payloads copied", () -> migration.movedBytes.sum());
+        counter(registry, "undermoon_migration_moved_bytes", "Bytes copied by the scan (estimated from one key in 16)", () -> migration.movedBytes.sum());
         counter(registry, "undermoon_migration_umsync_received", "UMSYNC requests served", () -> migration.umsyncReceived.sum());
         replication(registry, proxy);
         HTTPServer server = HTTPServer.builder().hostname(hp.host()).port(hp.port()).registry(registry).buildAndStart();

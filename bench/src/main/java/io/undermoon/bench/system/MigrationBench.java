@@ -138,6 +138,18 @@ public final class MigrationBench {
             paths0.put(name, counter(lc, name));
         }
         long movedReplies0 = info(lc, "moved_replies");
+        if (trace) {
+            Map<String, Long> b0 = cpuMillis();
+            long bAt = System.nanoTime();
+            Thread.sleep(3000);
+            Map<String, Long> b1 = cpuMillis();
+            double w = (System.nanoTime() - bAt) / 1e9;
+            StringBuilder line = new StringBuilder("CPU before the migration, 3 s (cores busy, by program):");
+            b1.forEach((k, v) -> line.append(String.format(" %s %.2f", k, (v - b0.getOrDefault(k, 0L)) / 1000.0 / w)));
+            System.out.println(line);
+        }
+        Map<String, Long> cpu0 = cpuMillis();
+        long cpuAt0 = System.nanoTime();
         long migStart = load.elapsedMillis();
         long m0 = System.nanoTime();
         Thread tracer = trace ? Thread.ofPlatform().daemon().start(() -> traceProgress(lc, m0)) : null;
@@ -154,6 +166,13 @@ public final class MigrationBench {
         if (tracer != null) {
             tracer.interrupt();
             tracer.join();
+        }
+        Map<String, Long> cpu1 = cpuMillis();
+        double wall = (System.nanoTime() - cpuAt0) / 1e9;
+        StringBuilder cpuLine = new StringBuilder("CPU during the migration (cores busy, by program):");
+        cpu1.forEach((k, v) -> cpuLine.append(String.format(" %s %.2f", k, (v - cpu0.getOrDefault(k, 0L)) / 1000.0 / wall)));
+        if (trace) {
+            System.out.println(cpuLine);
         }
         long migEnd = load.elapsedMillis();
         Thread.sleep(settleMillis + 1000);
@@ -198,6 +217,32 @@ public final class MigrationBench {
     }
 
     private static boolean trace;
+
+    /**
+     * CPU time used so far (ms) by this JVM (the clients) and by every program it started, summed by
+     * kind: redis-server, and the java programs by their first argument after the jar (proxy,
+     * broker, coordinator).
+     */
+    private static Map<String, Long> cpuMillis() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        out.put("clients(bench JVM)", ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L));
+        ProcessHandle.current().descendants().forEach(p -> {
+            ProcessHandle.Info i = p.info();
+            String cmd = i.command().orElse("?");
+            String kind;
+            if (cmd.endsWith("redis-server") || cmd.endsWith("redis-check-rdb")) { // Debian links one to the other
+                kind = "redis";
+            } else if (cmd.endsWith("java")) {
+                List<String> a = List.of(i.arguments().orElse(new String[0]));
+                kind = a.contains("proxy") ? "proxies" : a.contains("broker") ? "broker" : a.contains("coordinator")
+                        ? "coordinator" : "java";
+            } else {
+                kind = cmd.substring(cmd.lastIndexOf('/') + 1);
+            }
+            out.merge(kind, i.totalCpuDuration().map(Duration::toMillis).orElse(0L), Long::sum);
+        });
+        return out;
+    }
 
     /**
      * --trace: every 100 ms, the keys moved so far by every proxy (the copy's progress), printed

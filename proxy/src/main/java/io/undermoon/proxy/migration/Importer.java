@@ -46,6 +46,8 @@ public final class Importer implements ReplyTarget {
     private final boolean deleting;
     private final boolean readFromSource;
     private final boolean blindSet;
+    /** A {@code GET key} read from the source without MULTI/EXISTS/EXEC: its nil means "not there". */
+    private final boolean plainGet;
     private byte[] blindKey;
     private ByteBuf blindReply;
     private int index;
@@ -68,6 +70,7 @@ public final class Importer implements ReplyTarget {
         this.readFromSource = keys.length == 1 && !spec.write() && !spec.mayDelete() && !spec.streams()
                 && spec.kind() == CommandKind.KEYED && task.mayReadFromSource();
         this.blindSet = command.argc() == 3 && spec.name().equals("SET") && task.mayReadFromSource();
+        this.plainGet = readFromSource && command.argc() == 2 && spec.name().equals("GET");
     }
 
     public void start() {
@@ -127,15 +130,23 @@ public final class Importer implements ReplyTarget {
         phase = Phase.SOURCE_READ;
         stats.importSourceReads.increment();
         BackendConnection conn = loop.redisGroupFor(task.meta().srcNodeAddress()).connection(sessionId);
+        if (plainGet) {
+            conn.send(command.raw().retainedDuplicate(), this);
+            return;
+        }
         conn.send(MULTI.duplicate(), DISCARD);
         conn.send(encode("EXISTS", command.argBytes(keys[0])), DISCARD);
         conn.send(command.raw().retainedDuplicate(), DISCARD);
         conn.send(EXEC.duplicate(), this);
     }
 
-    /** Handles the EXEC reply of {@link #sendSourceRead}. */
+    /** Handles the EXEC reply of {@link #sendSourceRead} (or GET's own reply). */
     private void sourceReadDone(ByteBuf reply) {
         int at = reply.readerIndex();
+        if (plainGet) {
+            plainGetDone(reply, at);
+            return;
+        }
         if (reply.readableBytes() > SOURCE_HAS_KEY.length && startsWith(reply, at, SOURCE_HAS_KEY)) {
             ByteBuf answer = reply.retainedSlice(at + SOURCE_HAS_KEY.length, reply.readableBytes() - SOURCE_HAS_KEY.length);
             reply.release();
@@ -152,6 +163,31 @@ public final class Importer implements ReplyTarget {
         step();
     }
 
+    /**
+     * {@code GET key} answered by the source: a value, or WRONGTYPE, is the answer (the key is there
+     * and its value there is the current one); nil means the key is not there, so it is ours or
+     * nobody's and the GET runs here; any other error takes the pull path, as after MULTI/EXEC.
+     */
+    private void plainGetDone(ByteBuf reply, int at) {
+        byte type = reply.getByte(at);
+        boolean nil = startsWith(reply, at, NIL2) || startsWith(reply, at, NIL3);
+        boolean answer = (type == '$' && !nil) || startsWith(reply, at, WRONGTYPE);
+        if (answer) {
+            stats.importSourceReadsServed.increment();
+            command.release();
+            command.complete(reply);
+            return;
+        }
+        reply.release();
+        if (nil) {
+            index = keys.length;
+        }
+        step();
+    }
+
+    private static final byte[] NIL2 = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NIL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WRONGTYPE = "-WRONGTYPE ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SOURCE_HAS_KEY = "*2\r\n:1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SOURCE_LACKS_KEY = "*2\r\n:0\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final ByteBuf MULTI = constant("MULTI");

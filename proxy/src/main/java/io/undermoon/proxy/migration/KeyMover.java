@@ -195,16 +195,27 @@ final class KeyMover {
     }
 
     /**
-     * Appends, for non-empty {@code keys}: with {@code sizes} a {@code MEMORY USAGE} per key (the
-     * bytes statistic), then {@code EXISTS keys} (the keys statistic), then the MIGRATE.
+     * The scan's bytes statistic asks {@code MEMORY USAGE} of one key in this many (the first, the
+     * 17th...) and scales: asking it of every key doubled the commands the source ran per key moved.
+     */
+    static final int SIZE_SAMPLE_EVERY = 16;
+
+    private static int sampledKeys(int keys) {
+        return (keys + SIZE_SAMPLE_EVERY - 1) / SIZE_SAMPLE_EVERY;
+    }
+
+    /**
+     * Appends, for non-empty {@code keys}: with {@code sizes} a {@code MEMORY USAGE} of one key in
+     * {@link #SIZE_SAMPLE_EVERY} (the bytes statistic, an estimate), then {@code EXISTS keys} (the
+     * keys statistic), then the MIGRATE.
      */
     private void addMove(List<byte[][]> cmds, List<byte[]> keys, boolean sizes) {
         if (keys.isEmpty()) {
             return;
         }
         if (sizes) {
-            for (byte[] k : keys) {
-                cmds.add(new byte[][] {MEMORY, USAGE, k});
+            for (int i = 0; i < keys.size(); i += SIZE_SAMPLE_EVERY) {
+                cmds.add(new byte[][] {MEMORY, USAGE, keys.get(i)});
             }
         }
         byte[][] exists = new byte[1 + keys.size()][];
@@ -220,12 +231,15 @@ final class KeyMover {
     private void checkMove(List<RespReply> replies, int at, List<byte[]> keys, boolean sizes) throws IOException {
         long bytes = 0;
         if (sizes) {
-            for (int i = 0; i < keys.size(); i++) {
+            int sampled = sampledKeys(keys.size());
+            long sampledBytes = 0;
+            for (int i = 0; i < sampled; i++) {
                 if (replies.get(at + i) instanceof RespReply.Int n) {
-                    bytes += n.value();
+                    sampledBytes += n.value();
                 }
             }
-            at += keys.size();
+            bytes = sampledBytes * keys.size() / sampled;
+            at += sampled;
         }
         long present = replies.get(at) instanceof RespReply.Int n ? n.value() : 0;
         RespReply r = replies.get(at + 1);
