@@ -27,8 +27,12 @@ import redis.clients.jedis.JedisCluster;
  * Cluster with redis-cli --cluster reshard and report its keys/s.
  *
  *   java ... MigrationBench [--keys N] [--value-size B] [--limit L] [--scan-count C] [--scan-interval U] [--clients T]
- *       [--official true|false] [--pin true|false] [--shrink true|false] [--rate OPS] [--latency-target MICROS]
+ *       [--official true|false] [--official-replicas true|false] [--pin true|false] [--shrink true|false]
+ *       [--rate OPS] [--latency-target MICROS] [--trace true|false]
  *
+ * --official-replicas gives each official master a replica, as ours have (default false: the
+ * official cluster of the earlier figures, masters only). --trace prints the keys moved per 100 ms,
+ * the CPU by program before and during, and keeps every program's log.
  * --rate caps the clients at OPS operations per second in all (a light load; 0: as fast as they go),
  * --latency-target sets the proxies' migration_latency_target.
  */
@@ -40,6 +44,7 @@ public final class MigrationBench {
                 "--scan-count", "", "--scan-interval", "", "--clients", "8", "--official", "true", "--settle", "10", "--pin", "false",
                 "--shrink", "false"));
         o.put("--trace", "false");
+        o.put("--official-replicas", "false");
         o.put("--rate", "0");
         o.put("--latency-target", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -112,6 +117,7 @@ public final class MigrationBench {
             }
         }
         if (Boolean.parseBoolean(o.get("--official"))) {
+            officialReplicas = Boolean.parseBoolean(o.get("--official-replicas"));
             official(keys, valueSize, 0, settleMillis, 0);
             if (clients > 0) {
                 official(keys, valueSize, clients, settleMillis, rate);
@@ -349,10 +355,18 @@ public final class MigrationBench {
      */
     private static void official(long keys, int valueSize, int clients, long settleMillis, long rate) throws Exception {
         List<RedisProcess> nodes = new ArrayList<>();
+        List<RedisProcess> replicas = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
                 nodes.add(RedisProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", "15000"));
+            }
+            if (officialReplicas) {
+                // like ours, where every master has a replica: one per node, fed by every write and move
+                for (int i = 0; i < 2; i++) {
+                    replicas.add(RedisProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                            "--cluster-node-timeout", "15000"));
+                }
             }
             // scaling out 1 -> 2 masters, the analogue of 4 -> 8: the first node holds every slot and
             // the second none (redis-cli --cluster create wants 3 masters, so it is built by hand)
@@ -360,8 +374,32 @@ public final class MigrationBench {
                 a.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "ADDSLOTSRANGE", "0", "16383");
                 a.clusterMeet("127.0.0.1", nodes.get(1).port());
             }
-            waitClusterOk(nodes.get(0));
-            waitClusterOk(nodes.get(1));
+            waitClusterOk(nodes.get(0), 2);
+            waitClusterOk(nodes.get(1), 2);
+            for (int i = 0; i < replicas.size(); i++) {
+                String masterId;
+                try (Jedis m = new Jedis("127.0.0.1", nodes.get(i).port())) {
+                    masterId = m.clusterMyId();
+                    m.clusterMeet("127.0.0.1", replicas.get(i).port());
+                }
+                waitClusterOk(nodes.get(0), 3 + i);
+                try (Jedis r = new Jedis("127.0.0.1", replicas.get(i).port())) {
+                    for (int tries = 0; ; tries++) { // the replica must know the master's id first
+                        try {
+                            r.clusterReplicate(masterId);
+                            break;
+                        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                            if (tries > 100) {
+                                throw e;
+                            }
+                            Thread.sleep(100);
+                        }
+                    }
+                }
+            }
+            for (RedisProcess r : replicas) {
+                waitClusterOk(r, 4);
+            }
             KeyLoader.load("127.0.0.1", nodes.get(0).port(), keys, valueSize);
             String from;
             String to;
@@ -383,7 +421,7 @@ public final class MigrationBench {
                     "--cluster-slots", "8192", "--cluster-yes", "--cluster-pipeline", "16");
             double secs = (System.nanoTime() - t0) / 1e9;
             long moved = dbsize(nodes.get(1)) - before;
-            System.out.printf("%nofficial Redis Cluster, 2 nodes, redis-cli --cluster reshard of 8192 of 16384 slots to an empty node (--cluster-pipeline 16)%s: "
+            System.out.printf("%nofficial Redis Cluster, 2 nodes" + (officialReplicas ? " with a replica each" : "") + ", redis-cli --cluster reshard of 8192 of 16384 slots to an empty node (--cluster-pipeline 16)%s: "
                     + "%d keys in %.1f s: %.0f keys/s%n", clients > 0 ? ", with " + clients + " client threads" : "", moved, secs,
                     moved / secs);
             if (load != null) {
@@ -396,6 +434,7 @@ public final class MigrationBench {
             }
         } finally {
             nodes.forEach(RedisProcess::close);
+            replicas.forEach(RedisProcess::close);
         }
     }
 
@@ -405,11 +444,13 @@ public final class MigrationBench {
         }
     }
 
-    private static void waitClusterOk(RedisProcess r) throws Exception {
+    private static boolean officialReplicas;
+
+    private static void waitClusterOk(RedisProcess r, int knownNodes) throws Exception {
         for (int i = 0; i < 300; i++) {
             try (Jedis j = new Jedis("127.0.0.1", r.port())) {
                 String info = j.clusterInfo();
-                if (info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:2")) {
+                if (info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + knownNodes + "\r")) {
                     return;
                 }
             }
