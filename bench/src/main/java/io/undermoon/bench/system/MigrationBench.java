@@ -28,11 +28,13 @@ import redis.clients.jedis.JedisCluster;
  *
  *   java ... MigrationBench [--keys N] [--value-size B] [--limit L] [--scan-count C] [--scan-interval U] [--clients T]
  *       [--official true|false] [--official-replicas true|false] [--pin true|false] [--shrink true|false]
- *       [--rate OPS] [--latency-target MICROS] [--trace true|false]
+ *       [--rate OPS] [--latency-target MICROS] [--trace true|false] [--warm-free SECONDS]
  *
  * --official-replicas gives each official master a replica, as ours have (default false: the
  * official cluster of the earlier figures, masters only). --trace prints the keys moved per 100 ms,
- * the CPU by program before and during, and keeps every program's log.
+ * the CPU by program before and during, and keeps every program's log. --warm-free S first puts the
+ * same load for S seconds on the free proxies (through a throwaway cluster), so that the scale-out
+ * adds proxies whose JIT has compiled the hot path.
  * --rate caps the clients at OPS operations per second in all (a light load; 0: as fast as they go),
  * --latency-target sets the proxies' migration_latency_target.
  */
@@ -45,6 +47,7 @@ public final class MigrationBench {
                 "--shrink", "false"));
         o.put("--trace", "false");
         o.put("--official-replicas", "false");
+        o.put("--warm-free", "0");
         o.put("--rate", "0");
         o.put("--latency-target", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -82,6 +85,10 @@ public final class MigrationBench {
             }
             if (Boolean.parseBoolean(o.get("--pin"))) {
                 pin(lc);
+            }
+            long warmSeconds = Long.parseLong(o.get("--warm-free"));
+            if (warmSeconds > 0) {
+                warmFreeProxies(lc, warmSeconds, clients, keys, valueSize);
             }
             LocalCluster.ProxyNode first = lc.servingProxies("mycluster").get(0);
             long t0 = System.nanoTime();
@@ -223,6 +230,42 @@ public final class MigrationBench {
     }
 
     private static boolean trace;
+
+    /**
+     * --warm-free S: before the scale-out, the free proxies serve a throwaway cluster under the same
+     * client load for S seconds (their JIT then has compiled the hot path), then that cluster is
+     * deleted and its Redis flushed. Compared with a run without it, this shows what fresh JVMs
+     * cost the clients during the migration.
+     */
+    private static void warmFreeProxies(LocalCluster lc, long seconds, int clients, long keys, int valueSize)
+            throws Exception {
+        lc.createCluster("warmup", 4);
+        lc.awaitServing("warmup", 4, Duration.ofSeconds(120));
+        List<LocalCluster.ProxyNode> warm = lc.servingProxies("warmup");
+        Set<HostAndPort> seeds = new java.util.HashSet<>();
+        for (LocalCluster.ProxyNode p : warm) {
+            seeds.add(new HostAndPort("127.0.0.1", p.port()));
+        }
+        try (Throughput load = new Throughput(() -> new JedisCluster(seeds, 5000, 10), Math.max(1, clients), keys, valueSize, 0)) {
+            Thread.sleep(seconds * 1000);
+            System.out.printf("warmed the free proxies %s for %d s: %.0f ops/s in the last 2 s%n", warm.stream()
+                    .map(LocalCluster.ProxyNode::address).toList(), seconds, load.rate(seconds * 1000 - 2000, seconds * 1000));
+        }
+        var r = lc.http("DELETE", "/api/v3/clusters/meta/warmup", null);
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("deleting the warm-up cluster: HTTP " + r.statusCode() + " " + r.body());
+        }
+        for (LocalCluster.ProxyNode p : warm) {
+            for (RedisProcess redis : List.of(p.redis1(), p.redis2())) {
+                try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+                    if (j.info("replication").contains("role:master")) {
+                        j.flushAll();
+                    }
+                }
+            }
+        }
+        Thread.sleep(2000); // the coordinator tells the proxies they are free again
+    }
 
     /**
      * CPU time used so far (ms) by this JVM (the clients) and by every program it started, summed by
