@@ -119,8 +119,11 @@ public final class WarmStartBench {
         if (readyMillis >= 0) {
             b.append(String.format(" ready %5d ms after start;", readyMillis));
         }
-        b.append(String.format(" ops/s: 1st s %7.0f, 2nd s %7.0f, first 2 s %7.0f, steady (last 10 s) %7.0f = %.2f; errors %d",
-                r.perSecond(0), r.perSecond(1), r.firstTwoSeconds(), r.steady(), r.firstTwoSeconds() / r.steady(), r.errors()));
+        b.append(String.format(" ops/s: first 2 s %6.0f, steady (last 10 s) %6.0f = %.2f; errors %d; seconds 1-6:",
+                r.firstTwoSeconds(), r.steady(), r.firstTwoSeconds() / r.steady(), r.errors()));
+        for (int s = 0; s < 6; s++) {
+            b.append(String.format(" %.0f", r.perSecond(s)));
+        }
         return b.toString();
     }
 }
