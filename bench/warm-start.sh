@@ -3,6 +3,7 @@
 # proxies of a scale-out, put under load as soon as it has its cluster; its first 2 s against its
 # steady throughput, with the AOT cache and without, and a direct Redis as the control.
 #   bench/warm-start.sh [--runs 2] [--seconds 20] [--clients 8]
+# UNDERMOON_WARM_PROXY_OPTS adds JVM options to both proxies (cache and no cache), for experiments.
 # Builds the jar and the AOT cache first if they are missing or stale (as ./undermoon does).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,12 +16,7 @@ cd "$root"
 mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,cli -am package dependency:build-classpath \
   -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime >&2
 jar="$root/cli/target/undermoon.jar"
-cache=$(undermoon_aot_cache_file "$jar")
-if ! undermoon_aot_cache_fresh "$jar" "$cache"; then
-  # the launcher's proxy options, as ./undermoon builds it
-  undermoon_aot_cache_build "$jar" "$cache" --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled \
-    -Dio.netty.buffer.checkAccessible=false -Dio.netty.buffer.checkBounds=false -XX:+UseG1GC -Xms128m -Xmn64m -XX:MaxRAMPercentage=25
-fi
+undermoon_aot_cache_ensure "$jar" >/dev/null || { echo "no AOT cache: nothing to compare" >&2; exit 1; }
 cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); java $(undermoon_java_version "$JAVA_HOME"); $(redis-server --version | cut -d' ' -f1-3)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -59,3 +59,17 @@ undermoon_aot_cache_build() {
     return 1
   fi
 }
+
+# undermoon_aot_cache_ensure JAR: prints the fresh cache for JAR, training it first (with the proxy
+# options of ./undermoon on a machine with 1 GiB or more) if it is missing or stale; returns 1 without one.
+undermoon_aot_cache_ensure() {
+  local cache
+  cache=$(undermoon_aot_cache_file "$1")
+  if undermoon_aot_cache_fresh "$1" "$cache" || undermoon_aot_cache_build "$1" "$cache" --enable-native-access=ALL-UNNAMED \
+      -Dio.netty.leakDetection.level=disabled -Dio.netty.buffer.checkAccessible=false -Dio.netty.buffer.checkBounds=false \
+      -XX:+UseG1GC -Xms128m -Xmn64m -XX:MaxRAMPercentage=25; then
+    echo "$cache"
+  else
+    return 1
+  fi
+}

@@ -88,6 +88,10 @@ public final class WarmStartBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(rt.java());
         cmd.addAll(rt.jvmOptions());
+        String extra = System.getenv("UNDERMOON_WARM_PROXY_OPTS"); // more options for the proxy JVM, for experiments
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.strip().split("\\s+")));
+        }
         cmd.addAll(List.of("-cp", rt.classpath(), rt.mainClass(), "proxy"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("UNDERMOON_"));
