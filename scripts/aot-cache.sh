@@ -36,6 +36,13 @@ undermoon_aot_cache_enabled() { # 0 if UNDERMOON_AOT_CACHE leaves it on; exits t
 undermoon_aot_cache_build() {
   local jar=$1 cache=$2 tmp log out quiet start
   shift 2
+  # one training at a time per cache: a second launcher waits for the first one's cache
+  if command -v flock >/dev/null 2>&1 && [ -z "${UNDERMOON_AOT_CACHE_LOCKED:-}" ]; then
+    UNDERMOON_AOT_CACHE_LOCKED=1 flock "$cache.lock" bash -c '. "$1"; . "$2"; shift 2
+      undermoon_aot_cache_fresh "$1" "$2" || undermoon_aot_cache_build "$@"' _ \
+      "$(dirname "${BASH_SOURCE[0]}")/env.sh" "${BASH_SOURCE[0]}" "$jar" "$cache" "$@"
+    return
+  fi
   if ! command -v redis-server >/dev/null 2>&1; then
     echo "undermoon: no redis-server for the AOT cache's training run: the proxy starts without a cache" >&2
     return 1
