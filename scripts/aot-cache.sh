@@ -1,5 +1,5 @@
-# Sourced by ./undermoon and bench/warm-start.sh: the proxy's ahead-of-time cache (docs/proxy.md,
-# "Warm start"). The same rules as io.undermoon.local.AotCache, which LocalCluster uses for its child JVMs:
+# Sourced by ./undermoon and the bench scripts: the proxy's ahead-of-time cache (docs/proxy.md,
+# "Warm start: the AOT cache"). The same rules as io.undermoon.local.AotCache, which LocalCluster uses for its child JVMs:
 # next to the jar, named after the exact JDK version; JDK 25+: an AOT cache (.aot), JDK 21-24: a
 # dynamic AppCDS archive (.jsa); it counts while neither the jar nor a jar of lib/ is newer.
 # Needs JAVA_HOME (undermoon_find_java).

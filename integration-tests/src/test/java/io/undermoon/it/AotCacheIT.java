@@ -27,7 +27,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
 
 /**
- * The proxy's AOT cache (docs/operations.md, "Warm start"): a training run ({@code aot-train})
+ * The proxy's AOT cache (docs/proxy.md, "Warm start: the AOT cache"): a training run ({@code aot-train})
  * writes it; {@link LocalCluster.Runtime} passes it to a child JVM only while it is fresh; a proxy
  * started with it loads its classes from it and serves; a stale, missing or broken cache does not
  * stop a proxy from starting. Works on a copy of the built jar and its lib/, so that the checkout's
