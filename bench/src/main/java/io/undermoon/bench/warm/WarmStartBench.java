@@ -56,16 +56,20 @@ public final class WarmStartBench {
             SliceLoad.Result control = SliceLoad.run(redis.port(), clients, seconds);
             System.out.println(line("direct Redis (control)", -1, control));
             List<double[]> ratios = new ArrayList<>();
+            List<double[]> readies = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 boolean[] order = r % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
                 double[] pair = new double[2];
+                double[] ready = new double[2];
                 for (boolean aot : order) {
                     LocalCluster.Runtime rt = aot ? withCache : withCache.withoutAotCache();
                     Phase p = proxyPhase(rt, redis, clients, seconds, logDir.resolve("proxy-" + r + (aot ? "-aot" : "-cold") + ".log"));
                     System.out.println(line("proxy, " + (aot ? "AOT cache" : "no cache "), p.readyMillis, p.result));
                     pair[aot ? 1 : 0] = p.result.firstTwoSeconds() / p.result.steady();
+                    ready[aot ? 1 : 0] = p.readyMillis;
                 }
                 ratios.add(pair);
+                readies.add(ready);
             }
             SliceLoad.Result control2 = SliceLoad.run(redis.port(), clients, seconds);
             System.out.println(line("direct Redis (control, again)", -1, control2));
@@ -74,8 +78,17 @@ public final class WarmStartBench {
                         ratios.get(r)[0], ratios.get(r)[1], control.firstTwoSeconds() / control.steady(),
                         control2.firstTwoSeconds() / control2.steady());
             }
+            if (ratios.size() > 1) {
+                System.out.printf("median of %d runs: no cache %.2f, AOT cache %.2f; ready (ms): no cache %d, AOT cache %d%n",
+                        ratios.size(), median(ratios, 0), median(ratios, 1), (long) median(readies, 0), (long) median(readies, 1));
+            }
         }
         System.out.println("proxy logs: " + logDir);
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private record Phase(long readyMillis, SliceLoad.Result result) {}
