@@ -55,7 +55,7 @@ undermoon_aot_cache_build() {
     *) out="-XX:ArchiveClassesAtExit=$tmp"; quiet="-Xlog:cds=error"
        echo "undermoon: JDK $(undermoon_java_version "$JAVA_HOME") has no AOT cache (JDK 25+): building an AppCDS archive (classes only)" >&2 ;;
   esac
-  echo "undermoon: building the proxy's AOT cache $cache (a training run of about 20 s; UNDERMOON_AOT_CACHE=off skips it)..." >&2
+  echo "undermoon: building the proxy's AOT cache $cache (a training run of about 20 s, once per build; UNDERMOON_AOT_CACHE=off skips it)..." >&2
   start=$(date +%s)
   if "$JAVA_HOME/bin/java" "$@" "$quiet" "$out" -jar "$jar" aot-train >"$log" 2>&1 && [ -s "$tmp" ]; then
     mv -f "$tmp" "$cache"
