@@ -11,6 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/env.sh"
+. "$root/scripts/aot-cache.sh"
 undermoon_find_java
 undermoon_ensure_redis
 export PATH="$JAVA_HOME/bin:$PATH"
@@ -18,8 +19,14 @@ cd "$root"
 mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,cli -am package dependency:build-classpath \
   -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime >&2
 cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
+# the proxies' AOT cache (docs/proxy.md, "Warm start: the AOT cache"), as ./undermoon builds it; UNDERMOON_AOT_CACHE=off measures without it
+aot_jar="${UNDERMOON_BENCH_SYSTEM:-$root}/cli/target/undermoon.jar"
+aot_status="off (UNDERMOON_AOT_CACHE=off)"
+if undermoon_aot_cache_enabled; then
+  aot_status=$(undermoon_aot_cache_ensure "$aot_jar") || aot_status="none (its training run failed)"
+fi
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM; java $(undermoon_java_version "$JAVA_HOME"); $(redis-server --version | cut -d' ' -f1-3)"
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ); load average: $(cut -d' ' -f1-3 /proc/loadavg); proxies' AOT cache: $aot_status"
 what=${1:?usage: system-bench.sh failover|migration|detection-load [args]}
 shift
 case "$what" in

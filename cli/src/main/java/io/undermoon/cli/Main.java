@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             CoordinatorCommand.class,
             LocalCommand.class,
             ChaosCommand.class,
+            AotTrainCommand.class,
             CtlCommand.class,
         })
 public final class Main implements Runnable {

@@ -46,7 +46,8 @@ public final class LocalCluster implements AutoCloseable {
 
         /** The JVM and classpath of the current process. */
         public static Runtime current() {
-            return new Runtime(currentJava(), System.getProperty("java.class.path"), OPTIONS, null);
+            String cp = System.getProperty("java.class.path");
+            return new Runtime(currentJava(), cp, AotCache.appendTo(OPTIONS, cp, System.getenv()), null);
         }
 
         /** The current JVM running the built command-line jar ({@code cli/target/undermoon.jar}) of a checkout. */
@@ -61,10 +62,15 @@ public final class LocalCluster implements AutoCloseable {
                 if (main == null || main.isBlank()) {
                     throw new IllegalStateException(jar + " declares no Main-Class in its manifest");
                 }
-                return new Runtime(currentJava(), jar.toString(), OPTIONS, main);
+                return new Runtime(currentJava(), jar.toString(), AotCache.appendTo(OPTIONS, jar.toString(), System.getenv()), main);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + jar, e);
             }
+        }
+
+        /** This runtime without the AOT cache option ({@link AotCache}), for a comparison. */
+        public Runtime withoutAotCache() {
+            return new Runtime(java, classpath, jvmOptions.stream().filter(o -> !AotCache.isUseOption(o)).toList(), mainClass);
         }
 
         /** The entry point's class name: the jar's, or the one declared on the current class path. */
