@@ -202,6 +202,10 @@ public final class MigrationBench {
         System.out.printf("client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx), "
                 + "after %.0f ops/s (%.2fx); client errors: %d%n", clients, before, during, during / before, after,
                 after / before, load.errors());
+        if (clients > 0) {
+            System.out.printf("client work lost to the migration: %.1f s of the throughput before (%.0f operations)%n",
+                    (before - during) * secs / before, (before - during) * secs);
+        }
         StringBuilder timeline = new StringBuilder("during, per 2 s (ops/s):");
         for (long t = migStart; t < migEnd; t += 2000) {
             double r = load.rate(t, Math.min(t + 2000, migEnd));
@@ -473,6 +477,8 @@ public final class MigrationBench {
                 double d = load.rate(loadBefore, loadEnd);
                 System.out.printf("official client throughput (GET+SET, %d threads): before %.0f ops/s, during %.0f ops/s (%.2fx); "
                         + "client errors: %d%n", clients, b, d, d / b, load.errors());
+                System.out.printf("official client work lost to the reshard: %.1f s of the throughput before (%.0f operations)%n",
+                        (b - d) * secs / b, (b - d) * secs);
                 load.close();
             }
         } finally {
