@@ -8,7 +8,8 @@
 # Environment: UNDERMOON_BENCH_PIPELINES ("1 16" by default) the pipeline depths to run;
 # UNDERMOON_BENCH_GC_LOG=1 logs the proxy's garbage collections (-Xlog:gc) and sums up the pauses
 # of the measured rounds; UNDERMOON_JAVA_OPTS adds JVM options to the proxy (the launcher's);
-# UNDERMOON_BENCH_SKIP_IDLE=1 skips the 10,000 idle clients.
+# UNDERMOON_BENCH_SKIP_IDLE=1 skips the 10,000 idle clients; UNDERMOON_BENCH_SYSTEM=<checkout> runs the
+# proxy built in another checkout (its launcher and cli/target/undermoon.jar), e.g. a base commit.
 #
 # Needs redis-server, redis-benchmark and nutcracker (apt-get install redis-server redis-tools nutcracker).
 set -euo pipefail
@@ -48,12 +49,14 @@ YML
 nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
 pids+=($!)
 
-./undermoon --version >/dev/null   # build if needed, outside the measurement
+launcher="${UNDERMOON_BENCH_SYSTEM:-.}/undermoon"
+echo "proxy: $launcher"
+"$launcher" --version >/dev/null   # build if needed, outside the measurement
 if [ -n "${UNDERMOON_BENCH_GC_LOG:-}" ]; then
   export UNDERMOON_JAVA_OPTS="${UNDERMOON_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log:uptimemillis"
 fi
 UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
-  ./undermoon proxy > "$work/proxy.log" 2>&1 &
+  "$launcher" proxy > "$work/proxy.log" 2>&1 &
 pids+=($!)
 PROXY_PID=$!
 

@@ -53,16 +53,23 @@ public final class ReplyFramer {
                 return -1;
             }
             byte type = in.getByte(at);
-            int limit = Math.min(in.writerIndex(), at + 1 + limits.maxInlineLength() + 2);
-            int lf = in.indexOf(at + 1, limit, (byte) '\n');
-            if (lf < 0) {
-                if (in.writerIndex() - at > limits.maxInlineLength() + 2) {
-                    throw new RespProtocolException("reply line too long");
+            // a bulk or array length line is read in one pass when it has the usual form
+            long fast = type == '$' || type == '*' ? RequestDecoder.countLine(in, at + 1) : -1;
+            int lf;
+            if (fast >= 0) {
+                lf = (int) fast;
+            } else {
+                int limit = Math.min(in.writerIndex(), at + 1 + limits.maxInlineLength() + 2);
+                lf = in.indexOf(at + 1, limit, (byte) '\n');
+                if (lf < 0) {
+                    if (in.writerIndex() - at > limits.maxInlineLength() + 2) {
+                        throw new RespProtocolException("reply line too long");
+                    }
+                    return -1;
                 }
-                return -1;
-            }
-            if (in.getByte(lf - 1) != '\r' || lf - 1 == at) {
-                throw new RespProtocolException("malformed reply line");
+                if (in.getByte(lf - 1) != '\r' || lf - 1 == at) {
+                    throw new RespProtocolException("malformed reply line");
+                }
             }
             pos = lf + 1 - start;
             switch (type) {
@@ -72,7 +79,7 @@ public final class ReplyFramer {
                     }
                 }
                 case '$', '!', '=' -> {
-                    long len = RequestDecoder.parseNumber(in, at + 1, lf - 1);
+                    long len = fast >= 0 ? fast >>> 32 : RequestDecoder.parseNumber(in, at + 1, lf - 1);
                     if (len == Long.MIN_VALUE || (len < 0 && type != '$')) {
                         throw new RespProtocolException("invalid bulk length in reply");
                     }
@@ -89,7 +96,7 @@ public final class ReplyFramer {
                     }
                 }
                 case '*', '%', '~', '>', '|' -> {
-                    long n = RequestDecoder.parseNumber(in, at + 1, lf - 1);
+                    long n = fast >= 0 ? fast >>> 32 : RequestDecoder.parseNumber(in, at + 1, lf - 1);
                     if (n == Long.MIN_VALUE || (n < 0 && type != '*')) {
                         throw new RespProtocolException("invalid aggregate length in reply");
                     }

@@ -58,11 +58,19 @@ public final class RequestDecoder<R extends Request> {
                         }
                         return inline;
                     }
-                    int lf = findLineEnd(in, start + 1, limits.maxInlineLength(), "too big mbulk count string");
-                    if (lf < 0) {
-                        return null;
+                    long fast = countLine(in, start + 1);
+                    int lf;
+                    long n;
+                    if (fast >= 0) {
+                        lf = (int) fast;
+                        n = fast >>> 32;
+                    } else {
+                        lf = findLineEnd(in, start + 1, limits.maxInlineLength(), "too big mbulk count string");
+                        if (lf < 0) {
+                            return null;
+                        }
+                        n = parseNumber(in, start + 1, lf - 1);
                     }
-                    long n = parseNumber(in, start + 1, lf - 1);
                     if (n == Long.MIN_VALUE) {
                         throw new RespProtocolException("invalid multibulk length");
                     }
@@ -94,11 +102,19 @@ public final class RequestDecoder<R extends Request> {
                     if (marker != '$') {
                         throw new RespProtocolException("expected '$', got '" + printable(marker) + "'");
                     }
-                    int lf = findLineEnd(in, at + 1, 32, "invalid bulk length");
-                    if (lf < 0) {
-                        return null;
+                    long fast = countLine(in, at + 1);
+                    int lf;
+                    long len;
+                    if (fast >= 0) {
+                        lf = (int) fast;
+                        len = fast >>> 32;
+                    } else {
+                        lf = findLineEnd(in, at + 1, 32, "invalid bulk length");
+                        if (lf < 0) {
+                            return null;
+                        }
+                        len = parseNumber(in, at + 1, lf - 1);
                     }
-                    long len = parseNumber(in, at + 1, lf - 1);
                     if (len < 0) {
                         throw new RespProtocolException("invalid bulk length");
                     }
@@ -154,6 +170,43 @@ public final class RequestDecoder<R extends Request> {
     /** True while a request has been started but not completed. */
     public boolean inProgress() {
         return state != State.START;
+    }
+
+    /**
+     * The usual length line in one pass: "0" or 1 to 9 digits without a leading zero, then CRLF,
+     * starting at {@code from}. Returns the number in the high 32 bits and the index of the '\n' in
+     * the low 32 bits, or -1 for anything else, complete or not: the caller then takes the general
+     * path ({@link #findLineEnd}, {@link #parseNumber}), which accepts this same line with the same
+     * value and gives the errors and the incomplete case.
+     */
+    static long countLine(ByteBuf in, int from) {
+        int end = in.writerIndex();
+        if (from >= end) {
+            return -1;
+        }
+        byte b = in.getByte(from);
+        int i = from + 1;
+        int v;
+        if (b == '0') {
+            v = 0;
+        } else if (b >= '1' && b <= '9') {
+            v = b - '0';
+            int limit = Math.min(end, from + 9);
+            while (i < limit) {
+                b = in.getByte(i);
+                if (b < '0' || b > '9') {
+                    break;
+                }
+                v = v * 10 + (b - '0');
+                i++;
+            }
+        } else {
+            return -1;
+        }
+        if (i + 1 >= end || in.getByte(i) != '\r' || in.getByte(i + 1) != '\n') {
+            return -1;
+        }
+        return ((long) v << 32) | (i + 1);
     }
 
     /**

@@ -238,4 +238,36 @@ class RequestDecoderTest {
         }
         assertThat(feeder.allReleased()).isTrue();
     }
+
+    /** The one-pass reading of a length line takes only the usual form, with the value the general path gives. */
+    @Test
+    void theOnePassLengthLineAgreesWithTheGeneralPath() {
+        String[] accepted = {"0\r\n", "3\r\n", "10\r\n", "123456789\r\n", "7\r\n$3"};
+        for (String line : accepted) {
+            ByteBuf b = Unpooled.copiedBuffer("$" + line, StandardCharsets.ISO_8859_1);
+            long fast = RequestDecoder.countLine(b, 1);
+            int lf = b.indexOf(1, b.writerIndex(), (byte) '\n');
+            assertThat(fast).as(line).isNotNegative();
+            assertThat((int) fast).as(line).isEqualTo(lf);
+            assertThat(fast >>> 32).as(line).isEqualTo(RequestDecoder.parseNumber(b, 1, lf - 1));
+            b.release();
+        }
+        String[] general = {"", "3", "3\r", "3\n", "03\r\n", "-1\r\n", "+3\r\n", "1234567890\r\n", "3 \r\n", "\r\n", "x\r\n"};
+        for (String line : general) {
+            ByteBuf b = Unpooled.copiedBuffer("$" + line, StandardCharsets.ISO_8859_1);
+            assertThat(RequestDecoder.countLine(b, 1)).as(line).isEqualTo(-1);
+            b.release();
+        }
+    }
+
+    @Test
+    void lengthsOfTenDigitsAndLeadingZerosStillGoThroughTheGeneralPath() throws Exception {
+        assertThat(decodeAll("*1\r\n$1\r\na\r\n", SMALL)).containsExactly(List.of("a"));
+        assertThatThrownBy(() -> decodeAll("*1\r\n$1\r\na\r\n*01\r\n", SMALL)).isInstanceOf(RespProtocolException.class)
+                .hasMessageContaining("invalid multibulk length");
+        assertThatThrownBy(() -> decodeAll("*1\r\n$01\r\na\r\n", SMALL)).isInstanceOf(RespProtocolException.class)
+                .hasMessageContaining("invalid bulk length");
+        assertThatThrownBy(() -> decodeAll("*1\r\n$1234567890\r\n", SMALL)).isInstanceOf(RespProtocolException.class)
+                .hasMessageContaining("exceed the limit");
+    }
 }

@@ -48,6 +48,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<ByteBuf> waitingPayloads = new ArrayDeque<>();
     private final ArrayDeque<ReplyTarget> waitingTargets = new ArrayDeque<>();
     private final ReplyFramer framer = new ReplyFramer(RespLimits.DEFAULT);
+    /** Requests written since the last flush, gathered into one buffer. */
+    private final OutputBatch out = new OutputBatch();
 
     private State state = State.IDLE;
     private Channel channel;
@@ -113,7 +115,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 }
                 inFlight.add(target);
                 unflushedBytes += payload.readableBytes();
-                channel.write(payload, channel.voidPromise());
+                out.add(channel, payload);
                 if (!deferred) {
                     loop.markDirty(this);
                 } else if (unflushedBytes >= loop.flushSizeThreshold()) {
@@ -167,7 +169,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         Channel c = channel;
         if (c != null && state == State.CONNECTED) {
+            out.writePending(c);
             c.flush();
+        } else {
+            out.discard();
         }
     }
 
@@ -251,7 +256,12 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         cumulation = Cumulator.append(ctx.alloc(), cumulation, (ByteBuf) msg);
         try {
             int len;
+            boolean first = true;
             while ((len = framer.frame(cumulation)) > 0) {
+                if (first) {
+                    first = false;
+                    lastProgressNanos = System.nanoTime(); // a reply arrived: read the clock once per read, not per reply
+                }
                 ByteBuf reply = cumulation.retainedSlice(cumulation.readerIndex(), len);
                 cumulation.skipBytes(len);
                 ReplyTarget target = inFlight.poll();
@@ -261,7 +271,6 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     ctx.close();
                     return;
                 }
-                lastProgressNanos = System.nanoTime();
                 target.complete(reply);
             }
         } catch (RespProtocolException e) {
@@ -289,6 +298,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         channel = null;
+        out.discard();
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -335,6 +345,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             Channel c = channel;
             channel = null;
             state = State.IDLE;
+            out.discard();
             if (cumulation != null) {
                 cumulation.release();
                 cumulation = null;

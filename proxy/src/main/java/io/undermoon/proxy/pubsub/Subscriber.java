@@ -166,6 +166,7 @@ final class Subscriber implements SessionMode {
             frame.release();
             return;
         }
+        session.writePendingReplies(); // after the replies written before it
         ch.write(frame, ch.voidPromise());
         ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
         if (out != null && out.totalPendingWriteBytes() > owner.outputLimit()) {

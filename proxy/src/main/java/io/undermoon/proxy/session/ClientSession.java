@@ -1,3 +1,4 @@
+// Over 400 lines: the session life cycle, ordering and back-pressure belong together.
 package io.undermoon.proxy.session;
 
 import io.netty.buffer.ByteBuf;
@@ -11,6 +12,7 @@ import io.undermoon.proxy.ProxyContext;
 import io.undermoon.proxy.backend.BackendConnection;
 import io.undermoon.proxy.backend.Cumulator;
 import io.undermoon.proxy.backend.LoopResources;
+import io.undermoon.proxy.backend.OutputBatch;
 import io.undermoon.proxy.reply.Replies;
 import io.undermoon.resp.RequestDecoder;
 import io.undermoon.resp.RespProtocolException;
@@ -40,6 +42,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final int maxPending;
     private final RequestDecoder<Command> decoder;
     private final ArrayDeque<Command> queue = new ArrayDeque<>();
+    /** Replies written since the last flush, gathered into one buffer (see {@link OutputBatch}). */
+    private final OutputBatch out = new OutputBatch();
 
     private Channel channel;
     private ByteBuf cumulation;
@@ -241,7 +245,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 blockedOn = null;
             }
             head.release();
-            channel.write(reply, channel.voidPromise());
+            out.add(channel, reply);
             wrote = true;
         }
         if (wrote && !flushPending) {
@@ -250,6 +254,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (closing && queue.isEmpty() && !closed) {
             closed = true;
+            out.writePending(channel);
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> closeGracefully());
         }
     }
@@ -284,7 +289,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void flushNow() {
         flushPending = false;
         if (channel.isActive()) {
+            out.writePending(channel);
             channel.flush();
+        } else {
+            out.discard();
+        }
+    }
+
+    /**
+     * Hands the replies gathered since the last flush to the channel, for a caller that writes to the
+     * client's channel itself (a subscriber's messages) and must keep them after the replies.
+     */
+    public void writePendingReplies() {
+        if (channel != null) {
+            out.writePending(channel);
         }
     }
 
@@ -368,6 +386,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        out.discard();
         proxy.stats().connectedClients.decrementAndGet();
         if (cumulation != null) {
             cumulation.release();
