@@ -21,55 +21,18 @@ ROUNDS=${2:-3}
 CLIENTS=50
 PIPELINES=${UNDERMOON_BENCH_PIPELINES:-1 16}
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); proxy JVM options: ${UNDERMOON_JAVA_OPTS:-(launcher defaults)}"
-command -v nutcracker >/dev/null || { echo "install nutcracker (apt-get install nutcracker)" >&2; exit 1; }
 ulimit -n 65536 || true
 
-work=$(mktemp -d /tmp/undermoon-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-REDIS_PORT=$(free_port); PROXY_PORT=$(free_port); TW_PORT=$(free_port)
-
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --dir "$work" \
-  --logfile "$work/redis.log" &
-pids+=($!)
-
-cat > "$work/nutcracker.yml" <<YML
-bench:
-  listen: 127.0.0.1:$TW_PORT
-  hash: fnv1a_64
-  distribution: ketama
-  redis: true
-  preconnect: true
-  servers:
-   - 127.0.0.1:$REDIS_PORT:1
-YML
-nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
-pids+=($!)
-
-launcher="${UNDERMOON_BENCH_SYSTEM:-.}/undermoon"
-echo "proxy: $launcher"
-"$launcher" --version >/dev/null   # build if needed, outside the measurement
+. bench/lib.sh
+bench_begin bench
+REDIS_PORT=$(bench_free_port); PROXY_PORT=$(bench_free_port); TW_PORT=$(bench_free_port)
+bench_start_redis "$REDIS_PORT"
+bench_start_twemproxy "$TW_PORT" "$REDIS_PORT"
 if [ -n "${UNDERMOON_BENCH_GC_LOG:-}" ]; then
   export UNDERMOON_JAVA_OPTS="${UNDERMOON_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log:uptimemillis"
 fi
-UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
-  "$launcher" proxy > "$work/proxy.log" 2>&1 &
-pids+=($!)
-PROXY_PID=$!
-
-for i in $(seq 100); do
-  redis-cli -p "$PROXY_PORT" PING >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break
-  sleep 0.2
-done
-redis-cli -p "$PROXY_PORT" UMCTL SETCLUSTER v2 1 NOFLAG bench "127.0.0.1:$REDIS_PORT" 1 0-16383 >/dev/null
-
-# warm up the JVM's JIT and every connection
-redis-benchmark -p "$PROXY_PORT" -t set,get -n 200000 -c $CLIENTS -P 16 -q >/dev/null 2>&1
-redis-benchmark -p "$PROXY_PORT" -t set,get -n 100000 -c $CLIENTS -q >/dev/null 2>&1
-redis-benchmark -p "$TW_PORT" -t set,get -n 100000 -c $CLIENTS -q >/dev/null 2>&1
+bench_start_proxy "$PROXY_PORT" "$REDIS_PORT"
+bench_warm_up "$PROXY_PORT" "$TW_PORT"
 
 results="$work/results.csv"
 : > "$results"

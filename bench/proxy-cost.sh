@@ -18,43 +18,13 @@ ROUNDS=${2:-2}
 PIPELINES=${UNDERMOON_BENCH_PIPELINES:-1 16}
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); proxy JVM options: ${UNDERMOON_JAVA_OPTS:-(launcher defaults)}"
 
-work=$(mktemp -d /tmp/undermoon-cost.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-REDIS_PORT=$(free_port); PROXY_PORT=$(free_port); TW_PORT=$(free_port)
-
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --dir "$work" \
-  --logfile "$work/redis.log" &
-pids+=($!)
-cat > "$work/nutcracker.yml" <<YML
-bench:
-  listen: 127.0.0.1:$TW_PORT
-  hash: fnv1a_64
-  distribution: ketama
-  redis: true
-  preconnect: true
-  servers:
-   - 127.0.0.1:$REDIS_PORT:1
-YML
-nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
-pids+=($!)
-TW_PID=$!
-launcher="${UNDERMOON_BENCH_SYSTEM:-.}/undermoon"
-"$launcher" --version >/dev/null
-UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
-  "$launcher" proxy > "$work/proxy.log" 2>&1 &
-pids+=($!)
-PROXY_PID=$!
-for i in $(seq 100); do
-  redis-cli -p "$PROXY_PORT" PING >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break
-  sleep 0.2
-done
-redis-cli -p "$PROXY_PORT" UMCTL SETCLUSTER v2 1 NOFLAG bench "127.0.0.1:$REDIS_PORT" 1 0-16383 >/dev/null
-redis-benchmark -p "$PROXY_PORT" -t set,get -n 300000 -c 50 -P 16 -q >/dev/null 2>&1
-redis-benchmark -p "$PROXY_PORT" -t set,get -n 100000 -c 50 -q >/dev/null 2>&1
-redis-benchmark -p "$TW_PORT" -t set,get -n 100000 -c 50 -q >/dev/null 2>&1
+. bench/lib.sh
+bench_begin cost
+REDIS_PORT=$(bench_free_port); PROXY_PORT=$(bench_free_port); TW_PORT=$(bench_free_port)
+bench_start_redis "$REDIS_PORT"
+bench_start_twemproxy "$TW_PORT" "$REDIS_PORT"
+bench_start_proxy "$PROXY_PORT" "$REDIS_PORT"
+bench_warm_up "$PROXY_PORT" "$TW_PORT"
 
 ticks=$(getconf CLK_TCK)
 echo "redis-benchmark -t set,get -c 50 -n $N -r 100000; per command forwarded to Redis (INFO total_commands_processed)"

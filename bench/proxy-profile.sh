@@ -17,36 +17,12 @@ N=${1:-1000000}
 PIPELINES=${UNDERMOON_BENCH_PIPELINES:-16 1}
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-work=$(mktemp -d /tmp/undermoon-profile.XXXXXX)
-pids=()
-PROXY_PID=
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-  [ -z "$PROXY_PID" ] || rm -f "/tmp/perf-$PROXY_PID.map"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-REDIS_PORT=$(free_port); PROXY_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --dir "$work" \
-  --logfile "$work/redis.log" &
-pids+=($!)
-
-launcher="${UNDERMOON_BENCH_SYSTEM:-.}/undermoon"
-"$launcher" --version >/dev/null
-UNDERMOON_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_ANNOUNCE_ADDRESS=127.0.0.1:$PROXY_PORT UNDERMOON_LOG_LEVEL=WARN \
-  "$launcher" proxy > "$work/proxy.log" 2>&1 &
-pids+=($!)
-PROXY_PID=$!
-for i in $(seq 100); do
-  redis-cli -p "$PROXY_PORT" PING >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break
-  sleep 0.2
-done
-redis-cli -p "$PROXY_PORT" UMCTL SETCLUSTER v2 1 NOFLAG bench "127.0.0.1:$REDIS_PORT" 1 0-16383 >/dev/null
-redis-benchmark -p "$PROXY_PORT" -t set,get -n 300000 -c 50 -P 16 -q >/dev/null 2>&1
-redis-benchmark -p "$PROXY_PORT" -t set,get -n 100000 -c 50 -q >/dev/null 2>&1
+. bench/lib.sh
+bench_begin profile
+REDIS_PORT=$(bench_free_port); PROXY_PORT=$(bench_free_port)
+bench_start_redis "$REDIS_PORT"
+bench_start_proxy "$PROXY_PORT" "$REDIS_PORT"
+bench_warm_up "$PROXY_PORT"
 
 for P in $PIPELINES; do
   jfr_file="$work/proxy-P$P.jfr"

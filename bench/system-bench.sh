@@ -16,9 +16,8 @@ undermoon_find_java
 undermoon_ensure_redis
 export PATH="$JAVA_HOME/bin:$PATH"
 cd "$root"
-mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,cli -am package dependency:build-classpath \
-  -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime >&2
-cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
+. bench/lib.sh
+cp=$(bench_java_classpath)
 # the proxies' AOT cache (docs/proxy.md, "Warm start: the AOT cache"), as ./undermoon builds it; UNDERMOON_AOT_CACHE=off measures without it
 aot_jar="${UNDERMOON_BENCH_SYSTEM:-$root}/cli/target/undermoon.jar"
 aot_status="off (UNDERMOON_AOT_CACHE=off)"

@@ -13,11 +13,10 @@ undermoon_find_java
 undermoon_ensure_redis
 export PATH="$JAVA_HOME/bin:$PATH"
 cd "$root"
-mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dmaven.test.skip=true -pl bench,cli -am package dependency:build-classpath \
-  -Dmdep.outputFile="$root/bench/target/classpath.txt" -Dmdep.includeScope=runtime >&2
+. bench/lib.sh
+cp=$(bench_java_classpath)
 jar="$root/cli/target/undermoon.jar"
 undermoon_aot_cache_ensure "$jar" >/dev/null || { echo "no AOT cache: nothing to compare" >&2; exit 1; }
-cp="$root/bench/target/undermoon-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); java $(undermoon_java_version "$JAVA_HOME"); $(redis-server --version | cut -d' ' -f1-3)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 UNDERMOON_LOG_LEVEL=WARN java -Xmx512m -Dlogback.configurationFile="$root/cli/src/main/resources/logback.xml" \
