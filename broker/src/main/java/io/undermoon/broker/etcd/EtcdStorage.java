@@ -329,7 +329,12 @@ public final class EtcdStorage implements MetaStorage {
         if (closed) {
             return;
         }
-        LOG.warn("etcd watch on {} failed ({}); reloading and watching again", layout.root(), t.toString());
+        if (watchFailures.failed()) {
+            LOG.warn("etcd watch on {} failed ({}); reloading and watching again{}", layout.root(), t.toString(),
+                    repeated(watchFailures));
+        } else {
+            LOG.debug("etcd watch on {} failed again ({})", layout.root(), t.toString());
+        }
         stale = true;
         background.schedule(this::rewatch, 500, TimeUnit.MILLISECONDS);
     }
@@ -345,10 +350,31 @@ public final class EtcdStorage implements MetaStorage {
                 old.close();
             }
             watch();
+            java.time.Duration lasted = watchFailures.length();
+            long failures = watchFailures.succeeded();
+            if (failures > 0) {
+                LOG.info("etcd watch on {} is back after {} failures in {} ms", layout.root(), failures, lasted.toMillis());
+            }
         } catch (RuntimeException e) {
-            LOG.warn("re-watching {} failed: {}", layout.root(), e.toString());
+            if (watchFailures.failed()) {
+                LOG.warn("re-watching {} failed: {}{}", layout.root(), e.toString(), repeated(watchFailures));
+            } else {
+                LOG.debug("re-watching {} failed again: {}", layout.root(), e.toString());
+            }
             background.schedule(this::rewatch, 1000, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * While etcd has no quorum the watch and its retries fail every second: the first failure and
+     * then one every 30 s are logged at WARN (the rest at DEBUG), and the recovery once at INFO.
+     */
+    private final FailureStreak watchFailures = new FailureStreak(System::nanoTime, java.time.Duration.ofSeconds(30));
+    private final FailureStreak refreshFailures = new FailureStreak(System::nanoTime, java.time.Duration.ofSeconds(30));
+
+    private static String repeated(FailureStreak streak) {
+        long n = streak.failures();
+        return n <= 1 ? "" : " (" + n + " failures in " + streak.length().toSeconds() + " s; repeats are logged at DEBUG)";
     }
 
     private void watch() {
@@ -367,8 +393,18 @@ public final class EtcdStorage implements MetaStorage {
         }
         try {
             reload();
+            java.time.Duration lasted = refreshFailures.length();
+            long failures = refreshFailures.succeeded();
+            if (failures > 0) {
+                LOG.info("etcd store refresh works again after {} failures in {} ms", failures, lasted.toMillis());
+            }
         } catch (BrokerException e) {
-            LOG.warn("etcd store refresh failed ({}); serving the last known store", e.getMessage());
+            if (refreshFailures.failed()) {
+                LOG.warn("etcd store refresh failed ({}); serving the last known store{}", e.getMessage(),
+                        repeated(refreshFailures));
+            } else {
+                LOG.debug("etcd store refresh failed again ({})", e.getMessage());
+            }
         } finally {
             writer.unlock();
         }
