@@ -139,30 +139,15 @@ public final class MigrationBench {
      */
     private static long[] scale(LocalCluster lc, Throughput load, int from, int to, long beforeStart, long beforeEnd,
             long settleMillis, int clients) throws Exception {
-        long moved0 = movedKeys(lc);
-        long steps0 = counter(lc, "migrating_scan_steps");
-        long paced0 = counter(lc, "migrating_scan_steps_paced");
-        long pause0 = counter(lc, "migrating_scan_pause_ms");
-        long over0 = counter(lc, "migrating_scan_windows_over_latency_target");
-        long cw0 = counter(lc, "migrating_scan_windows_with_clients");
-        long added0 = counter(lc, "migrating_scan_added_latency_us");
-        java.util.Map<String, Long> paths0 = new java.util.HashMap<>();
-        for (String name : PATH_COUNTERS) {
-            paths0.put(name, counter(lc, name));
-        }
+        Map<String, Long> stats0 = stats(lc);
         long movedReplies0 = info(lc, "moved_replies");
         if (trace) {
             Map<String, Long> b0 = cpuMillis();
             long bAt = System.nanoTime();
             Thread.sleep(3000);
-            Map<String, Long> b1 = cpuMillis();
-            double w = (System.nanoTime() - bAt) / 1e9;
-            StringBuilder line = new StringBuilder("CPU before the migration, 3 s (cores busy, by program):");
-            b1.forEach((k, v) -> line.append(String.format(" %s %.2f", k, (v - b0.getOrDefault(k, 0L)) / 1000.0 / w)));
-            System.out.println(line);
+            System.out.println(cpuUse("CPU before the migration, 3 s", b0, cpuMillis(), (System.nanoTime() - bAt) / 1e9));
         }
-        Map<String, Long> cpu0 = cpuMillis();
-        long cpuAt0 = System.nanoTime();
+        Map<String, Long> cpu0 = trace ? cpuMillis() : Map.of();
         long migStart = load.elapsedMillis();
         long m0 = System.nanoTime();
         Thread tracer = trace ? Thread.ofPlatform().daemon().start(() -> traceProgress(lc, m0)) : null;
@@ -179,18 +164,16 @@ public final class MigrationBench {
         if (tracer != null) {
             tracer.interrupt();
             tracer.join();
-        }
-        Map<String, Long> cpu1 = cpuMillis();
-        double wall = (System.nanoTime() - cpuAt0) / 1e9;
-        StringBuilder cpuLine = new StringBuilder("CPU during the migration (cores busy, by program):");
-        cpu1.forEach((k, v) -> cpuLine.append(String.format(" %s %.2f", k, (v - cpu0.getOrDefault(k, 0L)) / 1000.0 / wall)));
-        if (trace) {
-            System.out.println(cpuLine);
+            System.out.println(cpuUse("CPU during the migration", cpu0, cpuMillis(), (System.nanoTime() - m0) / 1e9));
         }
         long migEnd = load.elapsedMillis();
         Thread.sleep(settleMillis + 1000);
         long afterEnd = load.elapsedMillis();
-        long moved = movedKeys(lc) - moved0;
+        Map<String, Long> stats1 = stats(lc);
+        java.util.function.ToLongFunction<String> delta = name -> stats1.getOrDefault(name, 0L) - stats0.getOrDefault(name, 0L);
+        // keys moved by the sources (scan and UMSYNC) and pulled by the destinations for clients (a
+        // pull that moved something counts one key: the load here is single-key commands)
+        long moved = delta.applyAsLong("migrating_moved_keys") + delta.applyAsLong("importing_pulls_moving_keys");
         double secs = (m1 - m0) / 1e9;
         double scanSecs = (m1 - afterAuto) / 1e9;
         System.out.printf("%nscale %d -> %d: %.1f s from the auto call to all slots committed (%.1f s after it returned), "
@@ -219,17 +202,16 @@ public final class MigrationBench {
                 load.latencyPercentiles(migEnd + 1000, afterEnd));
         StringBuilder paths = new StringBuilder("the clients' commands on moving keys (all proxies):");
         for (String name : PATH_COUNTERS) {
-            paths.append(' ').append(name).append(' ').append(counter(lc, name) - paths0.get(name));
+            paths.append(' ').append(name).append(' ').append(delta.applyAsLong(name));
         }
         paths.append(" MOVED ").append(info(lc, "moved_replies") - movedReplies0);
         System.out.println(paths);
         System.out.printf("scan steps (all proxies): %d, paced %d, paused %d ms in all, %d windows of 100 ms over the latency target%n",
-                counter(lc, "migrating_scan_steps") - steps0, counter(lc, "migrating_scan_steps_paced") - paced0,
-                counter(lc, "migrating_scan_pause_ms") - pause0,
-                counter(lc, "migrating_scan_windows_over_latency_target") - over0);
-        long cw = counter(lc, "migrating_scan_windows_with_clients") - cw0;
+                delta.applyAsLong("migrating_scan_steps"), delta.applyAsLong("migrating_scan_steps_paced"),
+                delta.applyAsLong("migrating_scan_pause_ms"), delta.applyAsLong("migrating_scan_windows_over_latency_target"));
+        long cw = delta.applyAsLong("migrating_scan_windows_with_clients");
         System.out.printf("pacing windows with clients: %d, mean latency added by the copy (p90 of the probe minus its baseline): %.0f µs%n",
-                cw, cw == 0 ? 0.0 : (double) (counter(lc, "migrating_scan_added_latency_us") - added0) / cw);
+                cw, cw == 0 ? 0.0 : (double) delta.applyAsLong("migrating_scan_added_latency_us") / cw);
         return new long[] {migEnd + 1000, afterEnd};
     }
 
@@ -276,6 +258,12 @@ public final class MigrationBench {
      * kind: redis-server, and the java programs by their first argument after the jar (proxy,
      * broker, coordinator).
      */
+    private static String cpuUse(String label, Map<String, Long> from, Map<String, Long> to, double seconds) {
+        StringBuilder line = new StringBuilder(label + " (cores busy, by program):");
+        to.forEach((k, v) -> line.append(String.format(" %s %.2f", k, (v - from.getOrDefault(k, 0L)) / 1000.0 / seconds)));
+        return line.toString();
+    }
+
     private static Map<String, Long> cpuMillis() {
         Map<String, Long> out = new java.util.TreeMap<>();
         out.put("clients(bench JVM)", ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L));
@@ -332,13 +320,6 @@ public final class MigrationBench {
         }
     }
 
-    /**
-     * Keys moved: by the sources (scan and UMSYNC) and pulled by the destinations for clients (a
-     * pull that moved something counts one key: the load here is single-key commands).
-     */
-    private static long movedKeys(LocalCluster lc) throws Exception {
-        return counter(lc, "migrating_moved_keys") + counter(lc, "importing_pulls_moving_keys");
-    }
 
     /**
      * Scaling out adds hardware; on one machine that is emulated by CPU affinity: the proxies
@@ -381,18 +362,28 @@ public final class MigrationBench {
         return n;
     }
 
-    /** The sum of one UMCTL STATS counter over every proxy. */
-    private static long counter(LocalCluster lc, String name) throws Exception {
-        long n = 0;
+    /** Every UMCTL STATS counter, summed over every proxy (one round trip per proxy). */
+    private static Map<String, Long> stats(LocalCluster lc) throws Exception {
+        Map<String, Long> sums = new java.util.HashMap<>();
         for (LocalCluster.ProxyNode p : lc.proxies()) {
             for (Object line : (List<?>) Resp.command(p.address(), "UMCTL", "STATS")) {
                 String s = String.valueOf(line);
-                if (s.startsWith(name + ": ")) {
-                    n += Long.parseLong(s.substring(name.length() + 2));
+                int colon = s.indexOf(": ");
+                if (colon > 0) {
+                    try {
+                        sums.merge(s.substring(0, colon), Long.parseLong(s.substring(colon + 2)), Long::sum);
+                    } catch (NumberFormatException e) {
+                        // a heading or a non-numeric line
+                    }
                 }
             }
         }
-        return n;
+        return sums;
+    }
+
+    /** One UMCTL STATS counter summed over every proxy. */
+    private static long counter(LocalCluster lc, String name) throws Exception {
+        return stats(lc).getOrDefault(name, 0L);
     }
 
     /**
